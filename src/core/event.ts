@@ -1,0 +1,83 @@
+/**
+ * The canonical event every provider's messages are decoded into and every dialect encodes from.
+ * Field names follow DESIGN.md; anything a provider sends with no field here is kept in `source.raw`.
+ */
+export const JOB_EVENT_TYPES = [
+  'status',
+  'started',
+  'progress',
+  'evaluation',
+  'iteration_started',
+  'iteration_completed',
+  'paused',
+  'resumed',
+  'completed',
+  'failed',
+  'cancelled',
+  'gap',
+  'warning',
+] as const;
+
+export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
+
+export const TERMINAL_EVENT_TYPES: ReadonlySet<JobEventType> = new Set(['completed', 'failed', 'cancelled']);
+
+export type Solution = number[] | Record<string, number>;
+
+export interface JobResult {
+  /** Solver verdict where the provider gives one: optimal, infeasible, converged, time_limit, target_reached… */
+  status?: string;
+  objective?: number;
+  solution?: Solution;
+  runtimeS?: number;
+  gpuSeconds?: number;
+  device?: string;
+  /** Provider-specific terminal payload fields with no canonical name (MatCraft totals, Mutagent ids…). */
+  data?: Record<string, unknown>;
+}
+
+export interface JobError {
+  code: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface EventSource {
+  provider: string;
+  raw?: unknown;
+}
+
+/** What a provider emits: a canonical event that has not been given its place in the job's sequence yet. */
+export interface EventDraft {
+  type: JobEventType;
+  at: string;
+  iteration?: number;
+  totalIterations?: number;
+  progress?: number;
+  objective?: number;
+  bestObjective?: number;
+  bestSolution?: Solution;
+  temperature?: number;
+  gap?: number;
+  metrics?: Record<string, number>;
+  stage?: string;
+  message?: string;
+  result?: JobResult;
+  error?: JobError;
+  source?: EventSource;
+  /**
+   * Identity of the upstream message, used to drop the duplicates a vendor resends after a resume.
+   * Not part of the stored canonical event.
+   */
+  dedupKey?: string;
+}
+
+export interface JobEvent extends Omit<EventDraft, 'dedupKey'> {
+  jobId: string;
+  /** Per-job, gap-free, starting at 1. */
+  seq: number;
+}
+
+export function isTerminal(type: JobEventType): boolean {
+  return TERMINAL_EVENT_TYPES.has(type);
+}

@@ -1,0 +1,27 @@
+import type { EventDraft } from './event.js';
+import type { Job } from './job.js';
+
+/** Where a provider hands its decoded events; ingest gives them their seq. */
+export interface EventSink {
+  emit(draft: EventDraft): void;
+}
+
+export interface ProviderStart {
+  job: Job;
+  sink: EventSink;
+  /** Last seq already recorded for this job: non-zero when a session resumes after a restart or takeover. */
+  lastSeq: number;
+}
+
+/** One running upstream session (or built-in solver run) for one job. */
+export interface ProviderRun {
+  /** Asks the provider to stop; it still emits its terminal event through the sink. */
+  cancel(): void;
+  /** Settles once the provider will emit nothing more. */
+  readonly done: Promise<void>;
+}
+
+export interface Provider {
+  readonly name: string;
+  start(start: ProviderStart): ProviderRun;
+}

@@ -1,0 +1,38 @@
+import type { MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
+import type { SolveParams } from '../core/job.js';
+
+export type AnnealingProblem = TspProblem | QuboProblem | MaxCutProblem;
+
+export interface SolveProgress {
+  /** Sweeps (or move batches) done so far, summed over the run, per replica. */
+  iteration: number;
+  /** Energy of the replica reported as current (the coldest one). */
+  energy: number;
+  bestEnergy: number;
+  bestSolution: number[];
+  temperature: number;
+}
+
+export type StopReason = 'time_limit' | 'target_reached' | 'cancelled' | 'converged';
+
+export interface SolveOutcome {
+  /** Re-scored on the CPU from `solution`. TSP: tour length; QUBO: xᵀQx; Max-Cut: minus the cut weight. */
+  objective: number;
+  /** TSP: a permutation of 0..n-1; QUBO/Max-Cut: 0/1 per variable / side per vertex. */
+  solution: number[];
+  runtimeS: number;
+  /** Seconds the GPU was busy; 0 on the CPU path. */
+  gpuSeconds: number;
+  /** Adapter description on the GPU path, "cpu" otherwise. */
+  device: string;
+  iterations: number;
+  stopReason: StopReason;
+}
+
+export interface SolveRequest {
+  problem: AnnealingProblem;
+  params: SolveParams;
+  progressIntervalMs: number;
+  signal: AbortSignal;
+  onProgress(progress: SolveProgress): void;
+}
