@@ -1,5 +1,6 @@
 import type { EventDraft } from './event.js';
 import type { Job } from './job.js';
+import type { ProblemKind } from './problem.js';
 
 /** Where a provider hands its decoded events; ingest gives them their seq. */
 export interface EventSink {
@@ -17,11 +18,15 @@ export interface ProviderStart {
 export interface ProviderRun {
   /** Asks the provider to stop; it still emits its terminal event through the sink. */
   cancel(): void;
+  /** Ends the run on this node without finishing the job (shutdown, lost lease); it resumes elsewhere. */
+  stop(): void;
   /** Settles once the provider will emit nothing more. */
   readonly done: Promise<void>;
 }
 
 export interface Provider {
   readonly name: string;
+  /** Problem kinds this provider can run; routing refuses the others before a job is created. */
+  readonly kinds: ReadonlySet<ProblemKind>;
   start(start: ProviderStart): ProviderRun;
 }

@@ -35,4 +35,9 @@ export interface SolveRequest {
   progressIntervalMs: number;
   signal: AbortSignal;
   onProgress(progress: SolveProgress): void;
+  /**
+   * Stop after this many sweeps per replica (rounded up to a whole epoch) instead of at the clock:
+   * with a seed, such a run is reproducible on the same device. The time limit still applies.
+   */
+  sweepLimit?: number;
 }

@@ -1,0 +1,89 @@
+import type { BridgeError } from '../../src/core/errors.js';
+import { invalid, notFound } from '../../src/core/errors.js';
+import { FINAL_JOB_STATUSES, type Job } from '../../src/core/job.js';
+import { requireTenant } from '../../src/server/context.js';
+import type { Dialect } from '../../src/server/dialect.js';
+import { route } from '../../src/server/http.js';
+import { mountJobStream } from '../../src/server/job-stream.js';
+import { encodeNerox } from './encode.js';
+import { parseTspRequest } from './schema.js';
+
+function errorBody(error: BridgeError): unknown {
+  return { error: { code: error.code, message: error.message } };
+}
+
+function errorFrame(error: BridgeError): string {
+  return JSON.stringify({ type: 'error', error: { code: error.code, message: error.message } });
+}
+
+function jobView(job: Job): Record<string, unknown> {
+  return {
+    job_id: job.id,
+    status: job.status,
+    problem_type: job.kind,
+    provider: job.provider,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+    finished_at: job.finishedAt,
+    result: job.result && {
+      objective: job.result.objective,
+      solution: job.result.solution,
+      runtime_s: job.result.runtimeS,
+      gpu_seconds: job.result.gpuSeconds,
+    },
+    error: job.error,
+    device: job.device,
+  };
+}
+
+export const neroxDialect: Dialect = {
+  name: 'nerox',
+  encode: encodeNerox,
+  mount(ctx) {
+    const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
+
+    route(ctx.app, 'post', '/v1/optimize/tsp', options('POST /v1/optimize/tsp'), async (request, body) => {
+      const tenantId = await requireTenant(ctx, request);
+      const parsed = parseTspRequest(body, request.header('x-bridge-provider'), {
+        maxCities: ctx.config.limits.maxTspCities,
+        maxTimeLimitS: ctx.config.solver.maxTimeLimitS,
+      });
+      const job = await ctx.jobService.submit({ tenantId, ...parsed });
+      return {
+        status: 202,
+        body: {
+          job_id: job.id,
+          status: job.status,
+          stream_url: `${ctx.publicBase(request.header('host'), 'ws')}/v1/jobs/${job.id}/stream`,
+        },
+      };
+    });
+
+    route(ctx.app, 'get', '/v1/jobs/:id', options('GET /v1/jobs/{id}'), async (request) => {
+      const tenantId = await requireTenant(ctx, request);
+      const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
+      if (!job) throw notFound(`job ${request.params[0]}`);
+      return { status: 200, body: jobView(job) };
+    });
+
+    route(ctx.app, 'post', '/v1/jobs/:id/cancel', options('POST /v1/jobs/{id}/cancel'), async (request) => {
+      const tenantId = await requireTenant(ctx, request);
+      const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
+      if (!job) throw notFound(`job ${request.params[0]}`);
+      if (FINAL_JOB_STATUSES.has(job.status)) throw invalid(`job ${job.id} is already ${job.status}`);
+      await ctx.jobService.cancel(job);
+      return { status: 202, body: { job_id: job.id, status: 'cancelling' } };
+    });
+
+    mountJobStream(ctx, '/v1/jobs/:id/stream', {
+      name: 'nerox',
+      encode: encodeNerox,
+      errorFrame,
+      onMessage: () => {
+        throw invalid('the Nerox stream takes no client messages');
+      },
+      closeAfterTerminal: true,
+      acceptsAfter: true,
+    });
+  },
+};

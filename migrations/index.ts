@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initial from './0001_initial.js';
+
+/** Listed explicitly so the same set runs from TypeScript sources and from the build. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': initial,
+};

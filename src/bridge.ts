@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { builtinProvider } from '../adapters/builtin/provider.js';
+import { neroxDialect } from '../adapters/nerox/dialect.js';
+import { VENDOR_NAMES, type Config } from './config/config.js';
+import type { Provider } from './core/provider.js';
+import { LocalHub, type Hub } from './hub/hub.js';
+import { JobService } from './ingest/job-service.js';
+import { Authenticator } from './server/auth.js';
+import { startServer, type RunningServer } from './server/app.js';
+import type { Dialect } from './server/dialect.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
+import { EventStore } from './store/event-store.js';
+import { EventWriter } from './store/event-writer.js';
+import { JobRepository } from './store/job-repository.js';
+import { TenantRepository } from './store/tenant-repository.js';
+import { setupTracing, type Telemetry } from './telemetry/tracing.js';
+
+export const DIALECTS: readonly Dialect[] = [neroxDialect];
+
+export interface Bridge {
+  port: number;
+  config: Config;
+  database: DatabaseHandle;
+  jobService: JobService;
+  server: RunningServer;
+  /** A key created on first start because none was configured; shown once. */
+  createdApiKey: string | null;
+  close(): Promise<void>;
+}
+
+export interface BridgeOptions {
+  /** Extra span processors (tests use the in-memory exporter). */
+  spanProcessors?: SpanProcessor[];
+  log?: (line: string) => void;
+}
+
+/** Keys from BRIDGE_API_KEYS are upserted; with none configured and none stored, one is created. */
+async function ensureApiKeys(config: Config, tenants: TenantRepository): Promise<string | null> {
+  for (const { tenant, key } of config.apiKeys) await tenants.addKey(tenant, key, 'BRIDGE_API_KEYS');
+  if (config.apiKeys.length > 0 || (await tenants.keyCount()) > 0) return null;
+  const key = `obk_${randomBytes(24).toString('base64url')}`;
+  await tenants.addKey('default', key, 'created on first start');
+  return key;
+}
+
+function providers(config: Config): { available: Map<string, Provider>; unconfigured: Map<string, string> } {
+  const available = new Map<string, Provider>();
+  available.set('builtin', builtinProvider({ ...config.solver }));
+  const unconfigured = new Map<string, string>();
+  for (const vendor of VENDOR_NAMES) {
+    const upper = vendor.toUpperCase();
+    unconfigured.set(vendor, `provider "${vendor}" is not configured: set ${upper}_URL and ${upper}_API_KEY`);
+  }
+  return { available, unconfigured };
+}
+
+/** The composition root: the only module that knows every part. */
+export async function startBridge(config: Config, options: BridgeOptions = {}): Promise<Bridge> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const telemetry: Telemetry = setupTracing({ otlpEndpoint: config.otlpEndpoint, processors: options.spanProcessors ?? [] });
+  const database = await openDatabase(config);
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const tenants = new TenantRepository(database.db);
+  const createdApiKey = await ensureApiKeys(config, tenants);
+  const jobs = new JobRepository(database.db);
+  const events = new EventStore(database.db);
+  const writer = new EventWriter(events, {
+    ...config.store,
+    onError: (error, attempt) => log(`store flush failed (attempt ${attempt}), retrying: ${(error as Error).message}`),
+  });
+  const hub: Hub = new LocalHub();
+  const { available, unconfigured } = providers(config);
+  const jobService = new JobService({ jobs, store: events, writer, hub, providers: available, unconfigured, routing: config.routing });
+  const server = await startServer({
+    config,
+    db: database.db,
+    auth: new Authenticator((key) => tenants.tenantForKey(key)),
+    jobs,
+    events,
+    jobService,
+    hub,
+    dialects: [...DIALECTS],
+  });
+  const resumed = await jobService.resumeUnfinished();
+  log(`optbridge listening on ${config.host}:${server.port} (store ${database.description}${resumed ? `, resumed ${resumed} jobs` : ''})`);
+  if (createdApiKey) {
+    log(`created API key for tenant "default" (shown once; set BRIDGE_API_KEYS to choose your own): ${createdApiKey}`);
+  }
+
+  return {
+    port: server.port,
+    config,
+    database,
+    jobService,
+    server,
+    createdApiKey,
+    async close() {
+      server.close();
+      await jobService.shutdown();
+      await writer.close();
+      await hub.close();
+      await database.close();
+      await telemetry.shutdown();
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProblemKind } from '../core/problem.js';
+import { PROJECT_ROOT } from './paths.js';
+
+export const VENDOR_NAMES = ['nerox', 'jaot', 'matcraft', 'mutagent'] as const;
+export type VendorName = (typeof VENDOR_NAMES)[number];
+
+export interface VendorSettings {
+  url: string | null;
+  /** Only ever read from the environment (`<VENDOR>_API_KEY`). */
+  apiKey: string | null;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Base URL clients should use in returned `stream_url`s; derived from the request's Host when null. */
+  publicUrl: string | null;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  dataDir: string;
+  /** `tenant:key` pairs from BRIDGE_API_KEYS. */
+  apiKeys: { tenant: string; key: string }[];
+  otlpEndpoint: string | null;
+  limits: {
+    maxHttpBodyBytes: number;
+    maxWsPayloadBytes: number;
+    maxWsBackpressureBytes: number;
+    maxTspCities: number;
+    maxSocketsPerKey: number;
+  };
+  solver: {
+    defaultTimeLimitS: number;
+    maxTimeLimitS: number;
+    progressIntervalMs: number;
+    device: 'auto' | 'gpu' | 'cpu';
+  };
+  store: { flushIntervalMs: number; maxBatchEvents: number };
+  providers: Record<VendorName, VendorSettings>;
+  routing: Record<ProblemKind, string>;
+}
+
+/** Start-up stops with this: one line naming the setting and what is wrong with it. */
+export class ConfigError extends Error {
+  constructor(setting: string, problem: string) {
+    super(`invalid setting ${setting}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+type Json = Record<string, unknown>;
+
+const DEFAULT_FILE = join(PROJECT_ROOT, 'config', 'default.json');
+
+function readJson(path: string | URL, setting: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(setting, `cannot read ${String(path)}: ${(error as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!isObject(parsed)) throw new Error('not a JSON object');
+    return parsed;
+  } catch (error) {
+    throw new ConfigError(setting, `${String(path)} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge(base: Json, override: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] = isObject(current) && isObject(value) ? merge(current, value) : value;
+  }
+  return out;
+}
+
+function section(root: Json, key: string): Json {
+  const value = root[key];
+  if (!isObject(value)) throw new ConfigError(key, 'must be an object');
+  return value;
+}
+
+function integer(value: unknown, setting: string, min: number, max: number): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(setting, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function text(value: unknown, setting: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(setting, `must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function optionalUrl(value: unknown, setting: string, protocols: string[]): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const raw = text(value, setting);
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(setting, `must be a URL, got ${JSON.stringify(raw)}`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(setting, `must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function parseApiKeys(raw: string | undefined): { tenant: string; key: string }[] {
+  if (!raw || raw.trim() === '') return [];
+  return raw.split(',').map((pair, index) => {
+    const separator = pair.indexOf(':');
+    const tenant = pair.slice(0, separator).trim();
+    const key = pair.slice(separator + 1).trim();
+    if (separator <= 0 || tenant === '' || key.length < 8) {
+      throw new ConfigError('BRIDGE_API_KEYS', `entry ${index + 1} must be "tenant:key" with a key of 8 or more characters`);
+    }
+    return { tenant, key };
+  });
+}
+
+/** Environment variables that override file settings; secrets come only from here. */
+const ENV_OVERRIDES: [string, string[]][] = [
+  ['HOST', ['host']],
+  ['PORT', ['port']],
+  ['PUBLIC_URL', ['publicUrl']],
+  ['BRIDGE_DATA_DIR', ['dataDir']],
+  ['SOLVER_DEVICE', ['solver', 'device']],
+  ...VENDOR_NAMES.map((name): [string, string[]] => [`${name.toUpperCase()}_URL`, ['providers', name, 'url']]),
+];
+
+export function loadConfig(env: Env = process.env): Config {
+  let raw = readJson(DEFAULT_FILE, 'config/default.json');
+  if (env.BRIDGE_CONFIG) raw = merge(raw, readJson(env.BRIDGE_CONFIG, 'BRIDGE_CONFIG'));
+  for (const [variable, path] of ENV_OVERRIDES) {
+    const value = env[variable];
+    if (value === undefined) continue;
+    let target = raw;
+    for (const key of path.slice(0, -1)) target = section(target, key);
+    target[path[path.length - 1]!] = value;
+  }
+
+  const limits = section(raw, 'limits');
+  const solver = section(raw, 'solver');
+  const store = section(raw, 'store');
+  const providers = section(raw, 'providers');
+  const routing = section(raw, 'routing');
+  const device = solver.device;
+  if (device !== 'auto' && device !== 'gpu' && device !== 'cpu') {
+    throw new ConfigError('SOLVER_DEVICE', `must be auto, gpu or cpu, got ${JSON.stringify(device)}`);
+  }
+
+  return {
+    host: text(raw.host, 'HOST'),
+    port: integer(raw.port, 'PORT', 0, 65535),
+    publicUrl: optionalUrl(raw.publicUrl, 'PUBLIC_URL', ['http:', 'https:']),
+    databaseUrl: optionalUrl(env.DATABASE_URL, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: optionalUrl(env.REDIS_URL, 'REDIS_URL', ['redis:', 'rediss:']),
+    dataDir: text(raw.dataDir, 'BRIDGE_DATA_DIR'),
+    apiKeys: parseApiKeys(env.BRIDGE_API_KEYS),
+    otlpEndpoint: optionalUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
+    limits: {
+      maxHttpBodyBytes: integer(limits.maxHttpBodyBytes, 'limits.maxHttpBodyBytes', 1024, 1 << 30),
+      maxWsPayloadBytes: integer(limits.maxWsPayloadBytes, 'limits.maxWsPayloadBytes', 128, 1 << 26),
+      maxWsBackpressureBytes: integer(limits.maxWsBackpressureBytes, 'limits.maxWsBackpressureBytes', 1024, 1 << 30),
+      maxTspCities: integer(limits.maxTspCities, 'limits.maxTspCities', 2, 100_000),
+      maxSocketsPerKey: integer(limits.maxSocketsPerKey, 'limits.maxSocketsPerKey', 1, 100_000),
+    },
+    solver: {
+      defaultTimeLimitS: integer(solver.defaultTimeLimitS, 'solver.defaultTimeLimitS', 1, 86_400),
+      maxTimeLimitS: integer(solver.maxTimeLimitS, 'solver.maxTimeLimitS', 1, 86_400),
+      progressIntervalMs: integer(solver.progressIntervalMs, 'solver.progressIntervalMs', 10, 60_000),
+      device,
+    },
+    store: {
+      flushIntervalMs: integer(store.flushIntervalMs, 'store.flushIntervalMs', 0, 10_000),
+      maxBatchEvents: integer(store.maxBatchEvents, 'store.maxBatchEvents', 1, 100_000),
+    },
+    providers: Object.fromEntries(
+      VENDOR_NAMES.map((name) => {
+        const settings = isObject(providers[name]) ? (providers[name] as Json) : {};
+        const key = env[`${name.toUpperCase()}_API_KEY`];
+        return [
+          name,
+          {
+            url: optionalUrl(settings.url, `${name.toUpperCase()}_URL`, ['http:', 'https:']),
+            apiKey: key && key.trim() !== '' ? key : null,
+          },
+        ];
+      }),
+    ) as Record<VendorName, VendorSettings>,
+    routing: Object.fromEntries(
+      (['tsp', 'qubo', 'maxcut', 'lp', 'campaign', 'prompt'] as const).map((kind) => [
+        kind,
+        text(routing[kind], `routing.${kind}`),
+      ]),
+    ) as Record<ProblemKind, string>,
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Deterministic JSON: keys sorted, undefined dropped, numbers in ECMAScript's shortest round-trip form.
+ * Each stored event's hash is computed over these bytes, so the same event always hashes the same,
+ * whatever order its fields were set in.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`non-finite number ${value} in canonical JSON`);
+      return JSON.stringify(value);
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+      const record = value as Record<string, unknown>;
+      const parts: string[] = [];
+      for (const key of Object.keys(record).sort()) {
+        const v = record[key];
+        if (v !== undefined) parts.push(`${JSON.stringify(key)}:${canonicalJson(v)}`);
+      }
+      return `{${parts.join(',')}}`;
+    }
+    default:
+      throw new TypeError(`cannot serialise ${typeof value} in canonical JSON`);
+  }
+}

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../core/canonical.js';
+import { isTerminal, type EventDraft, type JobEvent } from '../core/event.js';
+import { statusAfterEvent, type Job, type JobStatus } from '../core/job.js';
+import type { EventSink } from '../core/provider.js';
+import type { Hub } from '../hub/hub.js';
+import type { JobStateUpdate } from '../store/event-store.js';
+import type { EventWriter } from '../store/event-writer.js';
+import { tracer, trace, SpanKind, type Context } from '../telemetry/tracing.js';
+
+const DEDUP_MEMORY = 4096;
+
+export function chainHash(previousHash: string, event: JobEvent): string {
+  return createHash('sha256').update(previousHash).update(canonicalJson(event)).digest('hex');
+}
+
+/**
+ * The one place a job's events get their seq: drops duplicates, extends the hash chain, hands the event
+ * to the batched writer and publishes it to the hub once it is committed. Lives on the job's owner node.
+ */
+export class IngestSession implements EventSink {
+  readonly job: Job;
+  readonly #writer: EventWriter;
+  readonly #hub: Hub;
+  readonly #traceContext: Context;
+  readonly #seenKeys = new Set<string>();
+  #seq: number;
+  #hash: string;
+  #status: JobStatus;
+  #finished = false;
+  #lastPublish: Promise<void> = Promise.resolve();
+
+  constructor(job: Job, deps: { writer: EventWriter; hub: Hub; traceContext: Context; lastHash: string | null }) {
+    this.job = job;
+    this.#writer = deps.writer;
+    this.#hub = deps.hub;
+    this.#traceContext = deps.traceContext;
+    this.#seq = job.lastSeq;
+    this.#hash = deps.lastHash ?? '';
+    this.#status = job.status;
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  get status(): JobStatus {
+    return this.#status;
+  }
+
+  /** Settles when everything emitted so far is committed and published. */
+  get settled(): Promise<void> {
+    return this.#lastPublish;
+  }
+
+  /** Drops whatever the provider still emits: the job continues in another session. */
+  detach(): void {
+    this.#finished = true;
+  }
+
+  emit(draft: EventDraft): void {
+    if (this.#finished) return;
+    if (draft.dedupKey !== undefined) {
+      if (this.#seenKeys.has(draft.dedupKey)) return;
+      this.#remember(draft.dedupKey);
+    }
+    const { dedupKey: _dedupKey, ...fields } = draft;
+    const event: JobEvent = { jobId: this.job.id, seq: ++this.#seq, ...fields };
+    this.#hash = chainHash(this.#hash, event);
+    this.#status = statusAfterEvent(this.#status, event.type);
+    const terminal = isTerminal(event.type);
+    if (terminal) this.#finished = true;
+
+    const span = tracer.startSpan(
+      'ingest event',
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'optbridge.job_id': this.job.id, 'optbridge.seq': event.seq, 'optbridge.event_type': event.type },
+      },
+      this.#traceContext,
+    );
+    const written = this.#writer.append({ event, hash: this.#hash }, this.#stateUpdate(event, terminal));
+    const publishContext = trace.setSpan(this.#traceContext, span);
+    this.#lastPublish = written.then(() => {
+      this.#publishIn(publishContext, event);
+      span.end();
+    });
+  }
+
+  #publishIn(ctx: Context, event: JobEvent): void {
+    const span = tracer.startSpan('hub publish', { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'optbridge', 'messaging.destination.name': event.jobId } }, ctx);
+    this.#hub.publish(event);
+    span.end();
+  }
+
+  #stateUpdate(event: JobEvent, terminal: boolean): JobStateUpdate {
+    const update: JobStateUpdate = { id: this.job.id, status: this.#status, lastSeq: event.seq, lastHash: this.#hash };
+    if (!terminal) return update;
+    update.finishedAt = event.at;
+    if (event.result) {
+      update.result = event.result;
+      if (event.result.device !== undefined) update.device = event.result.device;
+      if (event.result.gpuSeconds !== undefined) update.gpuSeconds = event.result.gpuSeconds;
+    }
+    if (event.error) update.error = event.error;
+    return update;
+  }
+
+  #remember(key: string): void {
+    this.#seenKeys.add(key);
+    if (this.#seenKeys.size > DEDUP_MEMORY) {
+      const oldest = this.#seenKeys.values().next().value;
+      if (oldest !== undefined) this.#seenKeys.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { loadConfig, ConfigError } from './config/config.js';
+import { NativeUwsUnavailable } from './server/uws.js';
+import { startBridge } from './bridge.js';
+
+try {
+  const bridge = await startBridge(loadConfig());
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    bridge.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof NativeUwsUnavailable) {
+    console.error(error.message);
+  } else {
+    console.error('optbridge failed to start:', error);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config/config.js';
+import { Fanout, type Encoder } from '../hub/fanout.js';
+import type { Hub } from '../hub/hub.js';
+import type { JobService } from '../ingest/job-service.js';
+import type { EventStore } from '../store/event-store.js';
+import type { JobRepository } from '../store/job-repository.js';
+import type { Database } from '../store/schema.js';
+import type { Authenticator } from './auth.js';
+import { mountBridgeRoutes } from './bridge-routes.js';
+import type { ServerContext } from './context.js';
+import type { Dialect } from './dialect.js';
+import { writeJson } from './http.js';
+import { loadNativeUws, type us_listen_socket } from './uws.js';
+
+export interface ServerDeps {
+  config: Config;
+  db: Kysely<Database>;
+  auth: Authenticator;
+  jobs: JobRepository;
+  events: EventStore;
+  jobService: JobService;
+  hub: Hub;
+  dialects: Dialect[];
+}
+
+export interface RunningServer {
+  port: number;
+  fanout: Fanout;
+  close(): void;
+}
+
+export async function startServer(deps: ServerDeps): Promise<RunningServer> {
+  const uws = loadNativeUws();
+  const app = uws.App();
+  const encoders = new Map<string, Encoder>(deps.dialects.map((d) => [d.name, d.encode]));
+  const fanout = new Fanout(
+    { publish: (topic, message) => void app.publish(topic, message), subscriberCount: (topic) => app.numSubscribers(topic) },
+    encoders,
+  );
+  const unsubscribe = deps.hub.subscribe((event) => fanout.deliver(event));
+
+  const { config } = deps;
+  const ctx: ServerContext = {
+    app,
+    config,
+    auth: deps.auth,
+    jobs: deps.jobs,
+    events: deps.events,
+    jobService: deps.jobService,
+    fanout,
+    publicBase(host, scheme) {
+      const base = config.publicUrl ?? `http://${host || `localhost:${config.port}`}`;
+      return scheme === 'ws' ? base.replace(/^http/, 'ws') : base;
+    },
+  };
+
+  mountBridgeRoutes(ctx, deps.db);
+  for (const dialect of deps.dialects) dialect.mount(ctx);
+  app.any('/*', (res, req) => {
+    res.onAborted(() => {});
+    const path = req.getUrl();
+    writeJson(res, { status: 404, body: { error: { code: 'not_found', message: `no route for ${req.getMethod().toUpperCase()} ${path}` } } });
+  });
+
+  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
+    app.listen(config.host, config.port, (socket) => {
+      if (socket) resolve(socket);
+      else reject(new Error(`cannot listen on ${config.host}:${config.port}`));
+    });
+  });
+  return {
+    port: uws.us_socket_local_port(listenSocket),
+    fanout,
+    close() {
+      unsubscribe();
+      uws.us_listen_socket_close(listenSocket);
+      // Also drops open sockets; the installed uWS has App.close although its typings predate it.
+      (app as unknown as { close(): void }).close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { BridgeError, invalid, notFound } from '../core/errors.js';
+import type { Job } from '../core/job.js';
+import { requireTenant, type ServerContext } from './context.js';
+import { route } from './http.js';
+import { isReachable } from '../store/database.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+const MAX_PAGE = 1000;
+
+function errorBody(error: BridgeError): unknown {
+  return { error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
+}
+
+function pageParam(value: string | null, name: string, fallback: number, max: number): number {
+  if (value === null || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw invalid(`${name} must be an integer from 0 to ${max}`);
+  return n;
+}
+
+function jobSummary(job: Job): Record<string, unknown> {
+  const { problem: _problem, ...rest } = job;
+  return rest;
+}
+
+/** The bridge's own API: health, readiness, and the recorded jobs and events of the caller's tenant. */
+export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): void {
+  const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
+
+  route(ctx.app, 'get', '/healthz', options('GET /healthz'), async () => ({ status: 200, body: { status: 'ok' } }));
+
+  route(ctx.app, 'get', '/readyz', options('GET /readyz'), async () => {
+    const store = await isReachable(db);
+    return { status: store ? 200 : 503, body: { status: store ? 'ready' : 'unavailable', store } };
+  });
+
+  route(ctx.app, 'get', '/bridge/v1/jobs', options('GET /bridge/v1/jobs'), async (request) => {
+    const tenantId = await requireTenant(ctx, request);
+    const limit = pageParam(request.query.get('limit'), 'limit', 100, MAX_PAGE);
+    const before = request.query.get('before') ?? undefined;
+    const jobs = await ctx.jobs.list(tenantId, { limit, ...(before && { before }) });
+    return { status: 200, body: { jobs: jobs.map(jobSummary), next_before: jobs.length === limit ? jobs.at(-1)?.id : null } };
+  });
+
+  route(ctx.app, 'get', '/bridge/v1/jobs/:id', options('GET /bridge/v1/jobs/{id}'), async (request) => {
+    const tenantId = await requireTenant(ctx, request);
+    const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
+    if (!job) throw notFound(`job ${request.params[0]}`);
+    return { status: 200, body: job };
+  });
+
+  route(ctx.app, 'get', '/bridge/v1/jobs/:id/events', options('GET /bridge/v1/jobs/{id}/events'), async (request) => {
+    const tenantId = await requireTenant(ctx, request);
+    const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
+    if (!job) throw notFound(`job ${request.params[0]}`);
+    const after = pageParam(request.query.get('after'), 'after', 0, Number.MAX_SAFE_INTEGER);
+    const limit = pageParam(request.query.get('limit'), 'limit', MAX_PAGE, MAX_PAGE);
+    const events = await ctx.events.read(job.id, after, limit);
+    return {
+      status: 200,
+      body: { job_id: job.id, events, next_after: events.length === limit ? events.at(-1)!.seq : null },
+    };
+  });
+}

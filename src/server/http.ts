@@ -1,0 +1,145 @@
+import { BridgeError, asBridgeError } from '../core/errors.js';
+import { inSpan, SpanKind } from '../telemetry/tracing.js';
+import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
+
+export interface RequestInfo {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  header(name: string): string;
+  params: string[];
+}
+
+export interface HttpReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** How a dialect writes an error body: each vendor shapes errors its own way. */
+export type ErrorBody = (error: BridgeError) => unknown;
+
+export type Handler = (request: RequestInfo, body: unknown) => Promise<HttpReply>;
+
+export type Method = 'get' | 'post' | 'put' | 'del';
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function statusLine(status: number): string {
+  return `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
+}
+
+function capture(req: HttpRequest, paramCount: number): RequestInfo {
+  const headers = new Map<string, string>();
+  req.forEach((key, value) => headers.set(key, value));
+  const params: string[] = [];
+  for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i) ?? ''));
+  return {
+    method: req.getMethod().toUpperCase(),
+    path: req.getUrl(),
+    query: new URLSearchParams(req.getQuery() ?? ''),
+    header: (name) => headers.get(name) ?? '',
+    params,
+  };
+}
+
+/** Collects the body; must be called synchronously inside the handler, as uWS requires. */
+function readBody(res: HttpResponse, declaredLength: number, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (declaredLength > maxBytes) {
+      reject(new BridgeError('payload_too_large', `request body is larger than ${maxBytes} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    res.onData((chunk, isLast) => {
+      if (failed) return;
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        failed = true;
+        reject(new BridgeError('payload_too_large', `request body is larger than ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(Buffer.from(chunk.slice(0)));
+      if (isLast) resolve(Buffer.concat(chunks));
+    });
+  });
+}
+
+export function parseJsonBody(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new BridgeError('invalid_json', `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function writeJson(res: HttpResponse, reply: HttpReply): void {
+  res.cork(() => {
+    res.writeStatus(statusLine(reply.status));
+    res.writeHeader('content-type', 'application/json');
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.writeHeader(name, value);
+    res.end(JSON.stringify(reply.body));
+  });
+}
+
+export interface RouteOptions {
+  errorBody: ErrorBody;
+  maxBodyBytes: number;
+  /** Route name for spans, e.g. "POST /v1/optimize/tsp". */
+  name: string;
+}
+
+/**
+ * One HTTP route: abort handling registered first, request data copied out synchronously (uWS
+ * invalidates `req` after the handler returns), JSON body read with a size cap, and every error
+ * turned into the dialect's error body, so a bad request never reaches past its own response.
+ */
+export function route(app: TemplatedApp, method: Method, pattern: string, options: RouteOptions, handler: Handler): void {
+  const paramCount = (pattern.match(/\/:/g) ?? []).length;
+  app[method](pattern, (res, req) => {
+    let aborted = false;
+    res.onAborted(() => {
+      aborted = true;
+    });
+    const request = capture(req, paramCount);
+    const hasBody = method === 'post' || method === 'put';
+    const body = hasBody
+      ? readBody(res, Number(request.header('content-length') || 0), options.maxBodyBytes)
+      : Promise.resolve(undefined);
+    void inSpan(
+      options.name,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': request.method, 'url.path': request.path, 'http.route': pattern },
+      },
+      async (span) => {
+        let reply: HttpReply;
+        try {
+          const raw = await body;
+          reply = await handler(request, raw === undefined || raw.length === 0 ? undefined : parseJsonBody(raw));
+        } catch (error) {
+          const bridgeError = asBridgeError(error);
+          if (bridgeError.code === 'internal') console.error(`${options.name} failed:`, error);
+          reply = { status: bridgeError.status, body: options.errorBody(bridgeError) };
+        }
+        span.setAttribute('http.response.status_code', reply.status);
+        if (!aborted) writeJson(res, reply);
+      },
+    );
+  });
+}

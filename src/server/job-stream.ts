@@ -1,0 +1,311 @@
+import { asBridgeError, BridgeError, invalid, notFound } from '../core/errors.js';
+import { isTerminal, type JobEvent } from '../core/event.js';
+import { FINAL_JOB_STATUSES, type Job } from '../core/job.js';
+import { topicOf, type Encoder, type Joiner } from '../hub/fanout.js';
+import { inSpan, SpanKind, tracer, type Span } from '../telemetry/tracing.js';
+import { credentialOf } from './auth.js';
+import type { ServerContext } from './context.js';
+import { endWith, onClosed, onDrain, sendPaced, textOf, type SocketState } from './socket-io.js';
+import type { WebSocket } from './uws.js';
+
+/** What a dialect whose stream URL names one job tells the shared stream machinery. */
+export interface JobStreamDialect {
+  readonly name: string;
+  readonly encode: Encoder;
+  errorFrame(error: BridgeError, jobId: string): string;
+  /** First message on a new socket, e.g. JAOT's `status` with the latest progress. */
+  greeting?(job: Job, latest: JobEvent | undefined): string;
+  /** Answers a client text frame (JAOT "ping" → "pong"); throws BridgeError for input the dialect rejects. */
+  onMessage(text: string, jobId: string): string | null;
+  /** The doc has the server close the socket after the job's terminal message. */
+  readonly closeAfterTerminal: boolean;
+  /** `?after=<seq>` catch-up; without it a new socket starts at the live point. */
+  readonly acceptsAfter: boolean;
+  /** Seconds between server ping frames; 0 leaves it to uWS's idle handling. */
+  readonly pingIntervalS?: number;
+  /** Close a socket after this many seconds without job progress (MatCraft's idle timeout). */
+  readonly idleCloseS?: number;
+  /** Limits simultaneous sockets per API key (MatCraft: 10). */
+  readonly maxSocketsPerKey?: number;
+}
+
+interface JobSocket extends SocketState {
+  jobId: string;
+  job?: Job;
+  credential?: string;
+  failure?: BridgeError;
+  after: number | null;
+  replaySpeed: number | null;
+  joiner?: Joiner;
+  live: boolean;
+  span?: Span;
+  timers: NodeJS.Timeout[];
+}
+
+export const CLOSE_CODES: Record<string, number> = {
+  unauthorized: 4001,
+  not_found: 4004,
+  invalid_request: 4000,
+  invalid_json: 4000,
+  too_many_connections: 4029,
+  payload_too_large: 1009,
+  internal: 1011,
+};
+
+export function closeCodeFor(error: BridgeError): number {
+  return CLOSE_CODES[error.code] ?? 1011;
+}
+
+function parseSeq(value: string | null, name: string): number | null {
+  if (value === null || value === '') return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw invalid(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function parseReplay(query: URLSearchParams): number | null {
+  const replay = query.get('replay');
+  if (replay === null || replay === '0' || replay === 'false') return null;
+  const speed = query.get('speed') ?? '1';
+  const n = Number(speed);
+  if (!Number.isFinite(n) || n < 0) throw invalid(`speed must be a number >= 0, got "${speed}"`);
+  return n;
+}
+
+/** Mounts one job-per-URL stream route (Nerox, JAOT, MatCraft share this; Mutagent multiplexes its own). */
+export function mountJobStream(ctx: ServerContext, pattern: string, dialect: JobStreamDialect): void {
+  const socketsByJob = new Map<string, Set<WebSocket<JobSocket>>>();
+  const socketsByKey = new Map<string, number>();
+
+  ctx.fanout.onTerminal((event) => {
+    const sockets = socketsByJob.get(event.jobId);
+    if (!sockets || !dialect.closeAfterTerminal) return;
+    for (const ws of sockets) {
+      if (ws.getUserData().live) endWith(ws, null, 1000, 'job finished');
+    }
+  });
+
+  ctx.app.ws<JobSocket>(pattern, {
+    maxPayloadLength: ctx.config.limits.maxWsPayloadBytes,
+    maxBackpressure: ctx.config.limits.maxWsBackpressureBytes,
+    // A subscriber past the limit would silently miss published events; closing lets it resume with ?after=.
+    closeOnBackpressureLimit: 1,
+    idleTimeout: dialect.pingIntervalS ? 0 : 120,
+    sendPingsAutomatically: !dialect.pingIntervalS,
+
+    upgrade: (res, req, uwsContext) => {
+      let aborted = false;
+      res.onAborted(() => {
+        aborted = true;
+      });
+      const key = req.getHeader('sec-websocket-key');
+      const protocol = req.getHeader('sec-websocket-protocol');
+      const extensions = req.getHeader('sec-websocket-extensions');
+      const jobId = decodeURIComponent(req.getParameter(0) ?? '');
+      const query = new URLSearchParams(req.getQuery() ?? '');
+      const credential = credentialOf(query, req.getHeader('authorization'));
+      const state: JobSocket = {
+        closed: false,
+        drainWaiters: [],
+        jobId,
+        after: null,
+        replaySpeed: null,
+        live: false,
+        timers: [],
+        ...(credential !== undefined && { credential }),
+      };
+      void (async () => {
+        try {
+          const tenant = await ctx.auth.tenantFor(credential);
+          if (!tenant) throw new BridgeError('unauthorized', 'invalid or missing API key');
+          const job = await ctx.jobs.getForTenant(jobId, tenant);
+          if (!job) throw notFound(`job ${jobId}`);
+          state.job = job;
+          state.after = dialect.acceptsAfter ? parseSeq(query.get('after'), 'after') : null;
+          state.replaySpeed = parseReplay(query);
+        } catch (error) {
+          state.failure = asBridgeError(error);
+        }
+        if (aborted) return;
+        res.cork(() => res.upgrade(state, key, protocol, extensions, uwsContext));
+      })();
+    },
+
+    open: (ws) => {
+      const state = ws.getUserData();
+      if (!state.failure && state.credential && dialect.maxSocketsPerKey) {
+        const count = socketsByKey.get(state.credential) ?? 0;
+        if (count >= dialect.maxSocketsPerKey) {
+          state.failure = new BridgeError(
+            'too_many_connections',
+            `this API key already has ${count} open WebSocket connections (limit ${dialect.maxSocketsPerKey})`,
+          );
+          delete state.credential;
+        } else {
+          socketsByKey.set(state.credential, count + 1);
+        }
+      } else {
+        delete state.credential;
+      }
+      if (state.failure) {
+        endWith(ws, dialect.errorFrame(state.failure, state.jobId), closeCodeFor(state.failure), state.failure.message.slice(0, 120));
+        return;
+      }
+      state.span = tracer.startSpan('ws session', {
+        kind: SpanKind.SERVER,
+        attributes: { 'optbridge.dialect': dialect.name, 'optbridge.job_id': state.jobId },
+      });
+      let sockets = socketsByJob.get(state.jobId);
+      if (!sockets) socketsByJob.set(state.jobId, (sockets = new Set()));
+      sockets.add(ws);
+      if (dialect.pingIntervalS) {
+        state.timers.push(setInterval(() => !state.closed && ws.ping(), dialect.pingIntervalS * 1000));
+      }
+      if (dialect.idleCloseS) watchIdle(ctx, ws, dialect.idleCloseS);
+      void stream(ctx, dialect, ws).catch((error: unknown) => {
+        console.error(`${dialect.name} stream for ${state.jobId} failed:`, error);
+        endWith(ws, dialect.errorFrame(asBridgeError(error), state.jobId), 1011, 'internal error');
+      });
+    },
+
+    message: (ws, message) => {
+      const state = ws.getUserData();
+      try {
+        const reply = dialect.onMessage(textOf(message), state.jobId);
+        if (reply !== null) ws.send(reply);
+      } catch (error) {
+        ws.send(dialect.errorFrame(asBridgeError(error), state.jobId));
+      }
+    },
+
+    drain: (ws) => onDrain(ws),
+
+    close: (ws) => {
+      const state = ws.getUserData();
+      onClosed(state);
+      for (const timer of state.timers) clearInterval(timer);
+      if (state.joiner) ctx.fanout.leave(state.jobId, state.joiner);
+      const sockets = socketsByJob.get(state.jobId);
+      sockets?.delete(ws);
+      if (sockets?.size === 0) socketsByJob.delete(state.jobId);
+      if (state.credential) {
+        const count = (socketsByKey.get(state.credential) ?? 1) - 1;
+        if (count <= 0) socketsByKey.delete(state.credential);
+        else socketsByKey.set(state.credential, count);
+      }
+      state.span?.end();
+    },
+  });
+}
+
+/** Closes the socket once its job has gone `idleS` seconds without an event. */
+function watchIdle(ctx: ServerContext, ws: WebSocket<JobSocket>, idleS: number): void {
+  const state = ws.getUserData();
+  const opened = Date.now();
+  const checkEveryMs = Math.min(idleS * 1000, 5_000);
+  state.timers.push(
+    setInterval(() => {
+      const lastActivity = Math.max(opened, ctx.fanout.lastDeliveredAt(state.jobId) ?? 0);
+      if (Date.now() - lastActivity >= idleS * 1000) endWith(ws, null, 1000, 'idle: no progress');
+    }, checkEveryMs),
+  );
+}
+
+async function stream(ctx: ServerContext, dialect: JobStreamDialect, ws: WebSocket<JobSocket>): Promise<void> {
+  const state = ws.getUserData();
+  const job = state.job!;
+  const last = await ctx.events.lastEvent(job.id);
+  const lastSeq = last?.seq ?? 0;
+  const finished = FINAL_JOB_STATUSES.has(job.status);
+
+  let after: number;
+  if (state.replaySpeed !== null) after = state.after ?? 0;
+  else if (state.after !== null) after = state.after;
+  else after = finished ? Math.max(0, lastSeq - 1) : lastSeq;
+
+  if (dialect.greeting) {
+    const latest = lastSeq > 0 ? (await ctx.events.read(job.id, lastSeq - 1, 1))[0] : undefined;
+    if (!(await sendPaced(ws, dialect.greeting(job, latest)))) return;
+  }
+
+  if (state.replaySpeed !== null) {
+    after = await inSpan('replay', { attributes: { 'optbridge.job_id': job.id, 'optbridge.speed': state.replaySpeed } }, () =>
+      replay(ctx, dialect, ws, after, state.replaySpeed!),
+    );
+    if (state.closed) return;
+  }
+  await catchUpThenJoin(ctx, dialect, ws, after);
+}
+
+/** Plays stored events with their original spacing divided by `speed` (0: as fast as the client reads). */
+async function replay(
+  ctx: ServerContext,
+  dialect: JobStreamDialect,
+  ws: WebSocket<JobSocket>,
+  after: number,
+  speed: number,
+): Promise<number> {
+  const state = ws.getUserData();
+  let sent = after;
+  let origin: { source: number; wall: number } | undefined;
+  for await (const event of ctx.events.stream(state.jobId, after)) {
+    const at = Date.parse(event.at);
+    if (speed > 0) {
+      origin ??= { source: at, wall: Date.now() };
+      const due = origin.wall + (at - origin.source) / speed;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    const message = dialect.encode(event);
+    if (message !== null && !(await sendPaced(ws, message))) return sent;
+    sent = event.seq;
+    if (isTerminal(event.type)) {
+      if (dialect.closeAfterTerminal) endWith(ws, null, 1000, 'replay finished');
+      return sent;
+    }
+  }
+  return sent;
+}
+
+/**
+ * Sends stored events after `after`, then subscribes the socket to the live topic at exactly the next
+ * seq: events are published only once committed, so the store always holds whatever the topic has sent.
+ */
+async function catchUpThenJoin(
+  ctx: ServerContext,
+  dialect: JobStreamDialect,
+  ws: WebSocket<JobSocket>,
+  after: number,
+): Promise<void> {
+  const state = ws.getUserData();
+  let sent = after;
+  for (;;) {
+    for await (const event of ctx.events.stream(state.jobId, sent)) {
+      const message = dialect.encode(event);
+      if (message !== null && !(await sendPaced(ws, message))) return;
+      sent = event.seq;
+      if (isTerminal(event.type)) {
+        if (dialect.closeAfterTerminal) endWith(ws, null, 1000, 'job finished');
+        return;
+      }
+    }
+    if (state.closed) return;
+    const caughtUpTo = sent;
+    const joiner: Joiner = {
+      sentSeq: caughtUpTo,
+      subscribe: () => {
+        if (state.closed) return;
+        ws.subscribe(topicOf(dialect.name, state.jobId));
+        state.live = true;
+        delete state.joiner;
+      },
+      resync: () => {
+        delete state.joiner;
+        void catchUpThenJoin(ctx, dialect, ws, caughtUpTo);
+      },
+    };
+    state.joiner = joiner;
+    if (ctx.fanout.join(state.jobId, joiner)) return;
+    delete state.joiner;
+  }
+}

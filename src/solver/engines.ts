@@ -1,0 +1,28 @@
+import { binaryModel } from './binary-model.js';
+import type { AnnealingEngine } from './engine.js';
+import { FixedEngine } from './fixed-engine.js';
+import { PtCpuAnnealer } from './pt-cpu-annealer.js';
+import { TspCpuAnnealer } from './tsp-cpu-annealer.js';
+import { enumerateTours, tspInstance } from './tsp-instance.js';
+import type { AnnealingProblem } from './types.js';
+
+export const CPU_REPLICAS = 8;
+/** Parallel tempering needs enough rungs for states to travel from hot to cold. */
+export const PT_REPLICAS = 16;
+
+export function createCpuEngine(problem: AnnealingProblem, seed: number, replicas: number | undefined): AnnealingEngine {
+
+  switch (problem.kind) {
+    case 'tsp': {
+      const inst = tspInstance(problem);
+      if (inst.n < 5) {
+        const { tour, cost } = enumerateTours(inst);
+        return new FixedEngine(tour, cost);
+      }
+      return new TspCpuAnnealer(inst, { seed, replicas: replicas ?? CPU_REPLICAS });
+    }
+    case 'qubo':
+    case 'maxcut':
+      return new PtCpuAnnealer(binaryModel(problem), { seed, replicas: replicas ?? PT_REPLICAS });
+  }
+}

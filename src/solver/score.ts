@@ -1,0 +1,77 @@
+import type { MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
+import type { AnnealingProblem } from './types.js';
+
+/** Thrown when a solution is malformed or its energy disagrees with what the solver claimed. */
+export class SolutionCheckError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SolutionCheckError';
+  }
+}
+
+export function problemSize(problem: AnnealingProblem): number {
+  return problem.kind === 'tsp' ? problem.distances.length : problem.n;
+}
+
+export function tourLength(problem: TspProblem, tour: readonly number[]): number {
+  const d = problem.distances;
+  let total = 0;
+  for (let k = 0; k < tour.length; k++) {
+    total += d[tour[k]!]![tour[(k + 1) % tour.length]!]!;
+  }
+  return tour.length < 2 ? 0 : total;
+}
+
+export function quboEnergy(problem: QuboProblem, x: readonly number[]): number {
+  let total = 0;
+  for (const [i, j, q] of problem.terms) {
+    if (x[i] === 1 && x[j] === 1) total += q;
+  }
+  return total;
+}
+
+/** Minus the cut weight, so that every annealing objective is minimised. */
+export function cutEnergy(problem: MaxCutProblem, side: readonly number[]): number {
+  let cut = 0;
+  for (const [i, j, w] of problem.edges) {
+    if (side[i] !== side[j]) cut += w;
+  }
+  return -cut;
+}
+
+/** Scores a solution on the CPU after checking its shape; throws SolutionCheckError when it is malformed. */
+export function scoreSolution(problem: AnnealingProblem, solution: readonly number[]): number {
+  const n = problemSize(problem);
+  if (solution.length !== n) {
+    throw new SolutionCheckError(`solution has ${solution.length} entries, the problem has ${n}`);
+  }
+  if (problem.kind === 'tsp') {
+    const seen = new Uint8Array(n);
+    for (const city of solution) {
+      if (!Number.isInteger(city) || city < 0 || city >= n || seen[city] === 1) {
+        throw new SolutionCheckError(`tour is not a permutation of 0..${n - 1} (at city ${city})`);
+      }
+      seen[city] = 1;
+    }
+    return tourLength(problem, solution);
+  }
+  for (const bit of solution) {
+    if (bit !== 0 && bit !== 1) throw new SolutionCheckError(`solution entry ${bit} is not 0 or 1`);
+  }
+  return problem.kind === 'qubo' ? quboEnergy(problem, solution) : cutEnergy(problem, solution);
+}
+
+/** Energies are sums of many terms; the solver keeps them incrementally, so allow rounding, nothing more. */
+export function energiesAgree(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+export function checkClaimedEnergy(problem: AnnealingProblem, solution: readonly number[], claimed: number): number {
+  const scored = scoreSolution(problem, solution);
+  if (!energiesAgree(scored, claimed)) {
+    throw new SolutionCheckError(
+      `${problem.kind} solver claimed energy ${claimed} but the CPU re-scores its solution at ${scored}`,
+    );
+  }
+  return scored;
+}

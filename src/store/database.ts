@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, sql, type MigrationResultSet } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { PROJECT_ROOT } from '../config/paths.js';
+import type { Database } from './schema.js';
+import { PGlitePool } from './pglite-pool.js';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  /** "postgres" or "pglite:<dir>", for logs and readiness output. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/** DATABASE_URL set → Postgres through pg; unset → embedded PGlite persisted under the data directory. */
+export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, description: 'postgres', close: () => db.destroy() };
+  }
+  const dir = join(isAbsolute(options.dataDir) ? options.dataDir : join(PROJECT_ROOT, options.dataDir), 'pglite');
+  mkdirSync(dir, { recursive: true });
+  const lite = await PGlite.create(dir);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(lite) }) });
+  return { db, description: `pglite:${dir}`, close: () => db.destroy() };
+}
+
+function migrator(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+}
+
+function check(result: MigrationResultSet): void {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`);
+  }
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  check(await migrator(db).migrateToLatest());
+}
+
+export async function migrateDown(db: Kysely<Database>): Promise<void> {
+  check(await migrator(db).migrateDown());
+}
+
+export async function isReachable(db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely';
+import type { JobEvent } from '../core/event.js';
+import type { JobStatus } from '../core/job.js';
+import type { Database } from './schema.js';
+
+export interface StoredEvent {
+  event: JobEvent;
+  hash: string;
+}
+
+/** A job row's running state after a batch, written in the same transaction as the batch's events. */
+export interface JobStateUpdate {
+  id: string;
+  status: JobStatus;
+  lastSeq: number;
+  lastHash: string;
+  result?: unknown;
+  error?: unknown;
+  device?: string | null;
+  gpuSeconds?: number | null;
+  finishedAt?: string | null;
+}
+
+export interface StoreBatch {
+  events: StoredEvent[];
+  jobs: JobStateUpdate[];
+}
+
+const ROWS_PER_INSERT = 1000;
+
+export class EventStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  /** Idempotent on (job_id, seq): a batch retried after a lost commit acknowledgement writes nothing twice. */
+  async append(batch: StoreBatch): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      for (let i = 0; i < batch.events.length; i += ROWS_PER_INSERT) {
+        const rows = batch.events.slice(i, i + ROWS_PER_INSERT).map(({ event, hash }) => {
+          const { source, ...canonical } = event;
+          return {
+            job_id: event.jobId,
+            seq: event.seq,
+            type: event.type,
+            at: event.at,
+            event: JSON.stringify(source ? { ...canonical, source: { provider: source.provider } } : canonical),
+            raw: source?.raw === undefined ? null : JSON.stringify(source.raw),
+            hash,
+          };
+        });
+        await trx.insertInto('events').values(rows).onConflict((oc) => oc.columns(['job_id', 'seq']).doNothing()).execute();
+      }
+      const now = new Date().toISOString();
+      for (const job of batch.jobs) {
+        await trx
+          .updateTable('jobs')
+          .set({
+            status: job.status,
+            last_seq: job.lastSeq,
+            last_hash: job.lastHash,
+            updated_at: now,
+            ...(job.result !== undefined && { result: JSON.stringify(job.result) }),
+            ...(job.error !== undefined && { error: JSON.stringify(job.error) }),
+            ...(job.device !== undefined && { device: job.device }),
+            ...(job.gpuSeconds !== undefined && { gpu_seconds: job.gpuSeconds }),
+            ...(job.finishedAt !== undefined && { finished_at: job.finishedAt }),
+          })
+          .where('id', '=', job.id)
+          .where('last_seq', '<=', job.lastSeq)
+          .execute();
+      }
+    });
+  }
+
+  /** One page in seq order; callers page with the last seq they got (a keyset cursor, constant memory). */
+  async read(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]> {
+    const rows = await this.#db
+      .selectFrom('events')
+      .select(['event', 'raw'])
+      .where('job_id', '=', jobId)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => withRaw(row.event as JobEvent, row.raw));
+  }
+
+  async *stream(jobId: string, afterSeq: number, pageSize = 500): AsyncGenerator<JobEvent> {
+    let after = afterSeq;
+    for (;;) {
+      const page = await this.read(jobId, after, pageSize);
+      yield* page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]!.seq;
+    }
+  }
+
+  async lastEvent(jobId: string): Promise<{ seq: number; hash: string; at: string } | undefined> {
+    const row = await this.#db
+      .selectFrom('events')
+      .select(['seq', 'hash', 'at'])
+      .where('job_id', '=', jobId)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && { seq: row.seq, hash: row.hash, at: row.at.toISOString() };
+  }
+}
+
+function withRaw(event: JobEvent, raw: unknown): JobEvent {
+  if (!event.source || raw === null || raw === undefined) return event;
+  return { ...event, source: { ...event.source, raw } };
+}

@@ -1,0 +1,102 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Job, JobStatus } from '../core/job.js';
+import type { Database, JobsTable } from './schema.js';
+
+export class JobRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async create(job: Job): Promise<void> {
+    await this.#db
+      .insertInto('jobs')
+      .values({
+        id: job.id,
+        tenant_id: job.tenantId,
+        provider: job.provider,
+        kind: job.kind,
+        status: job.status,
+        problem: JSON.stringify(job.problem),
+        params: JSON.stringify(job.params),
+        upstream_id: job.upstreamId,
+        last_seq: job.lastSeq,
+        last_hash: null,
+        result: null,
+        error: null,
+        device: job.device,
+        gpu_seconds: job.gpuSeconds,
+        created_at: job.createdAt,
+        updated_at: job.updatedAt,
+        finished_at: job.finishedAt,
+      })
+      .execute();
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    const row = await this.#db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toJob(row);
+  }
+
+  /** Another tenant's job reads as missing, so callers answer "not found" and never leak that it exists. */
+  async getForTenant(id: string, tenantId: string): Promise<Job | undefined> {
+    const row = await this.#db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', id)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    return row && toJob(row);
+  }
+
+  async list(tenantId: string, options: { limit: number; before?: string }): Promise<Job[]> {
+    let query = this.#db.selectFrom('jobs').selectAll().where('tenant_id', '=', tenantId);
+    if (options.before) query = query.where('id', '<', options.before);
+    const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
+    return rows.map(toJob);
+  }
+
+  async setUpstreamId(id: string, upstreamId: string): Promise<void> {
+    await this.#db.updateTable('jobs').set({ upstream_id: upstreamId }).where('id', '=', id).execute();
+  }
+
+  /** A job that never got its first event can still fail or be cancelled; the event path covers the rest. */
+  async setStatus(id: string, status: JobStatus): Promise<void> {
+    await this.#db
+      .updateTable('jobs')
+      .set({ status, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async unfinished(): Promise<Job[]> {
+    const rows = await this.#db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('status', 'in', ['queued', 'running', 'paused'])
+      .execute();
+    return rows.map(toJob);
+  }
+}
+
+function toJob(row: Selectable<JobsTable>): Job {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    provider: row.provider,
+    kind: row.kind as Job['kind'],
+    status: row.status as JobStatus,
+    problem: row.problem as Job['problem'],
+    params: row.params as Job['params'],
+    upstreamId: row.upstream_id,
+    lastSeq: row.last_seq,
+    result: row.result as Job['result'],
+    error: row.error as Job['error'],
+    device: row.device,
+    gpuSeconds: row.gpu_seconds,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
+  };
+}

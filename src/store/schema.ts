@@ -1,0 +1,59 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** jsonb: read back parsed, written as JSON text so pg and PGlite serialise it the same way. */
+type Json<T = unknown> = ColumnType<T, string, string>;
+type NullableJson<T = unknown> = ColumnType<T | null, string | null, string | null>;
+type Timestamp = ColumnType<Date, string, string>;
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  created_at: ColumnType<Date, string | undefined, never>;
+}
+
+export interface ApiKeysTable {
+  /** sha256 of the key: keys are long random strings, so a fast hash is enough and keeps lookups cheap. */
+  key_hash: string;
+  tenant_id: string;
+  label: string;
+  created_at: ColumnType<Date, string | undefined, never>;
+}
+
+export interface JobsTable {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  kind: string;
+  status: string;
+  problem: Json;
+  params: Json;
+  upstream_id: string | null;
+  last_seq: number;
+  last_hash: string | null;
+  result: NullableJson;
+  error: NullableJson;
+  device: string | null;
+  gpu_seconds: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: ColumnType<Date | null, string | null, string | null>;
+}
+
+export interface EventsTable {
+  job_id: string;
+  seq: number;
+  type: string;
+  at: Timestamp;
+  event: Json;
+  raw: NullableJson;
+  /** sha256(prev_hash ‖ canonical event bytes), hex: the per-job tamper-evident chain. */
+  hash: string;
+  recorded_at: Generated<Date>;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  api_keys: ApiKeysTable;
+  jobs: JobsTable;
+  events: EventsTable;
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TspProblem } from '../../src/core/problem.js';
+import { solveAnnealing } from '../../src/solver/index.js';
+import { Rng } from '../../src/solver/random.js';
+import { tourLength } from '../../src/solver/score.js';
+import type { SolveOutcome, SolveProgress, SolveRequest } from '../../src/solver/types.js';
+
+function request(problem: TspProblem, overrides: Partial<SolveRequest> = {}): SolveRequest {
+  return {
+    problem,
+    params: { seed: 7, device: 'cpu', timeLimitS: 30 },
+    progressIntervalMs: 100,
+    signal: new AbortController().signal,
+    onProgress: () => {},
+    ...overrides,
+  };
+}
+
+function randomInstance(n: number, seed: number, symmetric: boolean): TspProblem {
+  const rng = new Rng(seed);
+  const pts = Array.from({ length: n }, () => [rng.below(1000), rng.below(1000)] as const);
+  const distances = pts.map((a, i) =>
+    pts.map((b, j) => (i === j ? 0 : Math.round(Math.hypot(a[0] - b[0], a[1] - b[1])) + (symmetric ? 0 : rng.below(200)))),
+  );
+  return { kind: 'tsp', distances };
+}
+
+/** Held–Karp dynamic programme: the exact optimum for small n, symmetric or not. */
+function heldKarp(d: number[][]): number {
+  const n = d.length;
+  if (n === 1) return 0;
+  const full = 1 << (n - 1);
+  const cost = Array.from({ length: full }, () => new Array<number>(n - 1).fill(Infinity));
+  for (let j = 0; j < n - 1; j++) cost[1 << j]![j] = d[0]![j + 1]!;
+  for (let set = 1; set < full; set++) {
+    for (let j = 0; j < n - 1; j++) {
+      const here = cost[set]![j]!;
+      if (!(set & (1 << j)) || here === Infinity) continue;
+      for (let k = 0; k < n - 1; k++) {
+        if (set & (1 << k)) continue;
+        const next = set | (1 << k);
+        const value = here + d[j + 1]![k + 1]!;
+        if (value < cost[next]![k]!) cost[next]![k] = value;
+      }
+    }
+  }
+  return Math.min(...cost[full - 1]!.map((c, j) => c + d[j + 1]![0]!));
+}
+
+function assertPermutation(tour: number[], n: number): void {
+  assert.deepEqual([...tour].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+}
+
+describe('solveAnnealing: TSP on the CPU', () => {
+  for (const n of [1, 2, 3, 4]) {
+    it(`solves n = ${n} exactly`, async () => {
+      const problem = randomInstance(n, n, false);
+      const outcome = await solveAnnealing(request(problem));
+      assertPermutation(outcome.solution, n);
+      assert.equal(outcome.objective, heldKarp(problem.distances));
+      assert.equal(outcome.stopReason, 'converged');
+      assert.equal(outcome.device, 'cpu');
+    });
+  }
+
+  for (const symmetric of [true, false]) {
+    for (const n of [5, 7, 9]) {
+      it(`finds the Held–Karp optimum, n = ${n}, ${symmetric ? 'symmetric' : 'asymmetric'}`, async () => {
+        const problem = randomInstance(n, 100 + n, symmetric);
+        const optimum = heldKarp(problem.distances);
+        const outcome = await solveAnnealing(request(problem, { params: { seed: n, device: 'cpu', targetEnergy: optimum, timeLimitS: 60 } }));
+        assert.equal(outcome.stopReason, 'target_reached');
+        assert.equal(outcome.objective, optimum);
+        assert.equal(tourLength(problem, outcome.solution), optimum);
+      });
+    }
+  }
+
+  it('gives the same result for the same seed and sweep budget', async () => {
+    const problem = randomInstance(40, 5, true);
+    const run = (): Promise<SolveOutcome> =>
+      solveAnnealing(request(problem, { sweepLimit: 3000, params: { seed: 11, device: 'cpu', replicas: 4, timeLimitS: 120 } }));
+    const [a, b] = [await run(), await run()];
+    assert.equal(a.stopReason, 'converged');
+    assert.deepEqual(a.solution, b.solution);
+    assert.equal(a.objective, b.objective);
+    assert.equal(a.iterations, b.iterations);
+  });
+
+  it('reports progress with a re-scored best tour', async () => {
+    const problem = randomInstance(60, 9, true);
+    const seen: SolveProgress[] = [];
+    await solveAnnealing(request(problem, { params: { seed: 1, device: 'cpu', timeLimitS: 0.6 }, onProgress: (p) => seen.push(p) }));
+    assert.ok(seen.length >= 2, `expected progress events, got ${seen.length}`);
+    for (const p of seen) {
+      assertPermutation(p.bestSolution, 60);
+      assert.equal(p.bestEnergy, tourLength(problem, p.bestSolution));
+      assert.ok(p.temperature > 0);
+    }
+    for (let k = 1; k < seen.length; k++) {
+      assert.ok(seen[k]!.iteration > seen[k - 1]!.iteration);
+      assert.ok(seen[k]!.bestEnergy <= seen[k - 1]!.bestEnergy);
+    }
+  });
+
+  it('stops on cancel before the next progress event', async () => {
+    const problem = randomInstance(200, 3, true);
+    const controller = new AbortController();
+    const events: string[] = [];
+    const outcome = await solveAnnealing(
+      request(problem, {
+        signal: controller.signal,
+        params: { seed: 2, device: 'cpu', timeLimitS: 120 },
+        onProgress: () => {
+          events.push('progress');
+          if (events.length === 2) {
+            events.push('abort');
+            controller.abort();
+          }
+        },
+      }),
+    );
+    events.push('outcome');
+    assert.deepEqual(events, ['progress', 'progress', 'abort', 'outcome']);
+    assert.equal(outcome.stopReason, 'cancelled');
+    assert.ok(outcome.runtimeS < 60);
+    assertPermutation(outcome.solution, 200);
+    assert.equal(outcome.objective, tourLength(problem, outcome.solution));
+  });
+
+  it('stops as soon as the target energy is reached', async () => {
+    const problem = randomInstance(50, 4, true);
+    const events: string[] = [];
+    const outcome = await solveAnnealing(
+      request(problem, {
+        params: { seed: 2, device: 'cpu', timeLimitS: 120, targetEnergy: Number.MAX_VALUE },
+        onProgress: () => events.push('progress'),
+      }),
+    );
+    assert.equal(outcome.stopReason, 'target_reached');
+    assert.equal(outcome.iterations, 0);
+    assert.deepEqual(events, []);
+  });
+
+  it('rejects a malformed distance matrix', async () => {
+    await assert.rejects(
+      solveAnnealing(request({ kind: 'tsp', distances: [[0, 1], [1]] })),
+      /distances\[1\] must have 2 entries/,
+    );
+  });
+});
