@@ -26,3 +26,19 @@ export function canonicalJson(value: unknown): string {
       throw new TypeError(`cannot serialise ${typeof value} in canonical JSON`);
   }
 }
+
+/**
+ * The same value with object keys sorted at every depth. Postgres jsonb hands keys back in its own
+ * order, so live events and events read back are both put in this order: one encoder then yields
+ * byte-identical messages live, in catch-up and in replay.
+ */
+export function sortKeysDeep<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeysDeep) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = sortKeysDeep(v);
+  }
+  return out as T;
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../core/canonical.js';
+import { canonicalJson, sortKeysDeep } from '../core/canonical.js';
 import { isTerminal, type EventDraft, type JobEvent } from '../core/event.js';
 import { statusAfterEvent, type Job, type JobStatus } from '../core/job.js';
 import type { EventSink } from '../core/provider.js';
@@ -65,7 +65,7 @@ export class IngestSession implements EventSink {
       this.#remember(draft.dedupKey);
     }
     const { dedupKey: _dedupKey, ...fields } = draft;
-    const event: JobEvent = { jobId: this.job.id, seq: ++this.#seq, ...fields };
+    const event: JobEvent = sortKeysDeep({ jobId: this.job.id, seq: ++this.#seq, ...fields });
     this.#hash = chainHash(this.#hash, event);
     this.#status = statusAfterEvent(this.#status, event.type);
     const terminal = isTerminal(event.type);
@@ -79,8 +79,8 @@ export class IngestSession implements EventSink {
       },
       this.#traceContext,
     );
-    const written = this.#writer.append({ event, hash: this.#hash }, this.#stateUpdate(event, terminal));
     const publishContext = trace.setSpan(this.#traceContext, span);
+    const written = this.#writer.append({ event, hash: this.#hash }, this.#stateUpdate(event, terminal), publishContext);
     this.#lastPublish = written.then(() => {
       this.#publishIn(publishContext, event);
       span.end();

@@ -56,6 +56,26 @@ export function closeCodeFor(error: BridgeError): number {
   return CLOSE_CODES[error.code] ?? 1011;
 }
 
+/**
+ * uWS drops a frame over `maxPayloadLength` with a bare 1006. Frames up to this larger cap still reach
+ * JavaScript, where the configured limit gets a proper error message and close code 1009.
+ */
+export function hardPayloadCap(limit: number): number {
+  return Math.max(limit * 16, 1 << 20);
+}
+
+export function refuseOversized<S extends SocketState>(
+  ws: WebSocket<S>,
+  message: ArrayBuffer,
+  limit: number,
+  errorFrame: (error: BridgeError) => string,
+): boolean {
+  if (message.byteLength <= limit) return false;
+  const error = new BridgeError('payload_too_large', `message of ${message.byteLength} bytes exceeds the ${limit}-byte limit`);
+  endWith(ws, errorFrame(error), 1009, 'message too big');
+  return true;
+}
+
 function parseSeq(value: string | null, name: string): number | null {
   if (value === null || value === '') return null;
   const n = Number(value);
@@ -86,7 +106,7 @@ export function mountJobStream(ctx: ServerContext, pattern: string, dialect: Job
   });
 
   ctx.app.ws<JobSocket>(pattern, {
-    maxPayloadLength: ctx.config.limits.maxWsPayloadBytes,
+    maxPayloadLength: hardPayloadCap(ctx.config.limits.maxWsPayloadBytes),
     maxBackpressure: ctx.config.limits.maxWsBackpressureBytes,
     // A subscriber past the limit would silently miss published events; closing lets it resume with ?after=.
     closeOnBackpressureLimit: 1,
@@ -170,6 +190,7 @@ export function mountJobStream(ctx: ServerContext, pattern: string, dialect: Job
 
     message: (ws, message) => {
       const state = ws.getUserData();
+      if (refuseOversized(ws, message, ctx.config.limits.maxWsPayloadBytes, (e) => dialect.errorFrame(e, state.jobId))) return;
       try {
         const reply = dialect.onMessage(textOf(message), state.jobId);
         if (reply !== null) ws.send(reply);

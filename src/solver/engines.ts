@@ -6,12 +6,11 @@ import { TspCpuAnnealer } from './tsp-cpu-annealer.js';
 import { enumerateTours, tspInstance } from './tsp-instance.js';
 import type { AnnealingProblem } from './types.js';
 
-export const CPU_REPLICAS = 8;
+export const TSP_REPLICAS = 8;
 /** Parallel tempering needs enough rungs for states to travel from hot to cold. */
 export const PT_REPLICAS = 16;
 
 export function createCpuEngine(problem: AnnealingProblem, seed: number, replicas: number | undefined): AnnealingEngine {
-
   switch (problem.kind) {
     case 'tsp': {
       const inst = tspInstance(problem);
@@ -19,7 +18,7 @@ export function createCpuEngine(problem: AnnealingProblem, seed: number, replica
         const { tour, cost } = enumerateTours(inst);
         return new FixedEngine(tour, cost);
       }
-      return new TspCpuAnnealer(inst, { seed, replicas: replicas ?? CPU_REPLICAS });
+      return new TspCpuAnnealer(inst, { seed, replicas: replicas ?? TSP_REPLICAS });
     }
     case 'qubo':
     case 'maxcut':

@@ -1,8 +1,9 @@
 import { type BinaryModel, localFields, modelEnergy } from './binary-model.js';
 import { hashUniform } from './counter-hash.js';
 import type { AnnealingEngine, EngineOptions } from './engine.js';
-import { type PtSchedule, acceptSwap, ptSchedule } from './pt-schedule.js';
-import { seedWords } from './random.js';
+import { type PtSchedule, acceptSwap, ptSchedule, ptStart } from './pt-schedule.js';
+
+const SPIN_TRIES_PER_EPOCH = 1 << 18;
 
 /**
  * Parallel tempering over x ∈ {0,1}ⁿ on the CPU: in-order Metropolis sweeps that keep every local
@@ -22,33 +23,28 @@ export class PtCpuAnnealer implements AnnealingEngine {
   readonly #energy: Float64Array;
   readonly #keys: Uint32Array;
   readonly #exchangeKey: number;
-  /** Replica sitting on each rung of the ladder. */
-  readonly #atRung: Int32Array;
+  /** Replica on each slot (ladder · rungs + rung). */
+  readonly #atSlot: Int32Array;
   readonly #best: Uint8Array;
   #round = 0;
 
   constructor(model: BinaryModel, options: EngineOptions) {
     const { n } = model;
-    const replicas = options.replicas;
     this.#model = model;
-    this.#schedule = ptSchedule(model, replicas);
-    this.#keys = new Uint32Array(replicas);
-    this.#x = [];
-    this.#fields = [];
+    this.#schedule = ptSchedule(model, options.replicas, SPIN_TRIES_PER_EPOCH);
+    const { replicas } = this.#schedule;
+    const start = ptStart(options.seed, replicas, n);
+    this.#keys = start.keys;
+    this.#exchangeKey = start.exchangeKey;
+    this.#x = Array.from({ length: replicas }, (_, r) => start.x.slice(r * n, (r + 1) * n));
+    this.#fields = Array.from({ length: replicas }, () => new Float64Array(n));
     this.#energy = new Float64Array(replicas);
-    this.#atRung = Int32Array.from({ length: replicas }, (_, k) => k);
+    this.#atSlot = Int32Array.from({ length: replicas }, (_, k) => k);
     this.#best = new Uint8Array(n);
     for (let r = 0; r < replicas; r++) {
-      const words = seedWords(options.seed, r);
-      this.#keys[r] = words[0]!;
-      const x = new Uint8Array(n);
-      for (let i = 0; i < n; i++) x[i] = hashUniform(words[1]!, i, 0) < 0.5 ? 1 : 0;
-      this.#x.push(x);
-      this.#fields.push(new Float64Array(n));
       this.#resync(r);
+      this.#offerBest(r);
     }
-    this.#exchangeKey = seedWords(options.seed, replicas)[0]!;
-    for (let r = 0; r < replicas; r++) this.#offerBest(r);
   }
 
   bestSolution(): number[] {
@@ -56,28 +52,30 @@ export class PtCpuAnnealer implements AnnealingEngine {
   }
 
   current(): { energy: number; temperature: number } {
-    return { energy: this.#energy[this.#atRung[0]!]!, temperature: this.#schedule.temperatures[0]! };
+    return { energy: this.#energy[this.#atSlot[0]!]!, temperature: this.#schedule.temperatures[0]! };
   }
 
   epoch(): void {
-    const { temperatures, sweepsPerRound, roundsPerEpoch } = this.#schedule;
-    const replicas = this.#x.length;
+    const { temperatures, rungs, replicas, sweepsPerRound, roundsPerEpoch } = this.#schedule;
     for (let round = 0; round < roundsPerEpoch; round++) {
-      for (let k = 0; k < replicas; k++) {
-        const r = this.#atRung[k]!;
+      for (let slot = 0; slot < replicas; slot++) {
+        const r = this.#atSlot[slot]!;
         for (let s = 0; s < sweepsPerRound; s++) {
-          this.#sweep(r, temperatures[k]!, this.sweeps + s);
+          this.#sweep(r, temperatures[slot % rungs]!, this.sweeps + s);
           this.#offerBest(r);
         }
       }
       this.sweeps += sweepsPerRound;
-      for (let k = this.#round & 1; k + 1 < replicas; k += 2) {
-        const cold = this.#atRung[k]!;
-        const hot = this.#atRung[k + 1]!;
-        const u = hashUniform(this.#exchangeKey, this.#round, k);
-        if (acceptSwap(temperatures[k]!, temperatures[k + 1]!, this.#energy[cold]!, this.#energy[hot]!, u)) {
-          this.#atRung[k] = hot;
-          this.#atRung[k + 1] = cold;
+      for (let ladder = 0; ladder < replicas; ladder += rungs) {
+        for (let k = this.#round & 1; k + 1 < rungs; k += 2) {
+          const slot = ladder + k;
+          const cold = this.#atSlot[slot]!;
+          const hot = this.#atSlot[slot + 1]!;
+          const u = hashUniform(this.#exchangeKey, this.#round, slot);
+          if (acceptSwap(temperatures[k]!, temperatures[k + 1]!, this.#energy[cold]!, this.#energy[hot]!, u)) {
+            this.#atSlot[slot] = hot;
+            this.#atSlot[slot + 1] = cold;
+          }
         }
       }
       this.#round++;

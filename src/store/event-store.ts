@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sortKeysDeep } from '../core/canonical.js';
 import type { JobEvent } from '../core/event.js';
 import type { JobStatus } from '../core/job.js';
 import type { Database } from './schema.js';
@@ -111,6 +112,6 @@ export class EventStore {
 }
 
 function withRaw(event: JobEvent, raw: unknown): JobEvent {
-  if (!event.source || raw === null || raw === undefined) return event;
-  return { ...event, source: { ...event.source, raw } };
+  if (!event.source || raw === null || raw === undefined) return sortKeysDeep(event);
+  return sortKeysDeep({ ...event, source: { ...event.source, raw } });
 }

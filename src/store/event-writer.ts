@@ -1,11 +1,15 @@
 import type { EventStore, JobStateUpdate, StoredEvent } from './event-store.js';
-import { inSpan } from '../telemetry/tracing.js';
+import { context, inSpan, trace, type Context, type Link } from '../telemetry/tracing.js';
 
 interface Pending {
   stored: StoredEvent;
   job: JobStateUpdate;
+  traceContext: Context;
   resolve: () => void;
 }
+
+/** A batch spans many jobs: the flush joins the first event's trace and links the others. */
+const MAX_LINKS = 32;
 
 export interface EventWriterOptions {
   flushIntervalMs: number;
@@ -33,10 +37,10 @@ export class EventWriter {
     this.#options = options;
   }
 
-  append(stored: StoredEvent, job: JobStateUpdate): Promise<void> {
+  append(stored: StoredEvent, job: JobStateUpdate, traceContext: Context = context.active()): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('event writer is closed'));
     return new Promise((resolve) => {
-      this.#queue.push({ stored, job, resolve });
+      this.#queue.push({ stored, job, traceContext, resolve });
       this.#schedule();
     });
   }
@@ -78,11 +82,19 @@ export class EventWriter {
     const jobs = new Map<string, JobStateUpdate>();
     for (const { job } of batch) jobs.set(job.id, { ...jobs.get(job.id), ...job });
     const storeBatch = { events: batch.map((p) => p.stored), jobs: [...jobs.values()] };
+    const links: Link[] = [];
+    for (const { traceContext } of batch.slice(1, MAX_LINKS + 1)) {
+      const spanContext = trace.getSpanContext(traceContext);
+      if (spanContext) links.push({ context: spanContext });
+    }
+    const spanOptions = {
+      attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'INSERT', 'optbridge.batch.events': batch.length },
+      parent: batch[0]!.traceContext,
+      links,
+    };
     for (let attempt = 1; ; attempt++) {
       try {
-        await inSpan('store flush', { attributes: { 'db.system': 'postgresql', 'optbridge.batch.events': batch.length } }, () =>
-          this.#store.append(storeBatch),
-        );
+        await inSpan('store flush', spanOptions, () => this.#store.append(storeBatch));
         return;
       } catch (error) {
         this.#options.onError?.(error, attempt);

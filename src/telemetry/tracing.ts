@@ -16,7 +16,14 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
-export const tracer = trace.getTracer('optbridge');
+/**
+ * Looked up on every use: a tracer taken once would keep pointing at a provider that a later
+ * setupTracing (tests start several bridges in one process) has replaced.
+ */
+export const tracer = {
+  startSpan: (...args: Parameters<ReturnType<typeof trace.getTracer>['startSpan']>) =>
+    trace.getTracer('optbridge').startSpan(...args),
+};
 export { SpanKind, context, trace };
 export type { Context, Span, Link };
 

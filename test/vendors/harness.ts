@@ -335,7 +335,6 @@ export interface SimStats {
 
 export interface HttpContext {
   params: Readonly<Record<string, string>>;
-  query: URLSearchParams;
   body: unknown;
   /** `Authorization: Bearer`, `X-API-Key` or `?token=`, whichever the client used. */
   key: string | undefined;
@@ -518,7 +517,7 @@ export class VendorSim {
   }
 
   #context(req: IncomingMessage, url: URL, params: Record<string, string>, body: unknown): HttpContext {
-    return { params, query: url.searchParams, body, key: presentedKey(req, url), host: req.headers.host ?? `127.0.0.1:${this.port}` };
+    return { params, body, key: presentedKey(req, url), host: req.headers.host ?? `127.0.0.1:${this.port}` };
   }
 }
 

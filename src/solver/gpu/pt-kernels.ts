@@ -1,0 +1,192 @@
+import { HASH_WGSL } from '../counter-hash.js';
+
+/**
+ * Parallel tempering for x ∈ {0,1}ⁿ, a workgroup per replica. A sweep visits variables in order; the
+ * workgroup tests WG of them at once against the current local fields (random draws are keyed by
+ * (replica, sweep, variable), so testing ahead changes nothing), flips the first that passes, pushes
+ * its couplings into the neighbours' fields in parallel, and resumes right after it: exactly the
+ * sequential sweep the CPU runs, with one barrier round per flip or per WG rejected tests.
+ *
+ * Buffers (R replicas, L rungs per ladder, n variables, m stored couplings):
+ *   graph_u: row_start[n+1] | cols[m]          graph_f: h[n] | weights[m]
+ *   spins:   x[R·n] | best_x[R·n] | global_best_x[n]
+ *   fields:  f[R·n]
+ *   reals:   energy[R] | best_energy[R] | ladder[L] | global_best_energy
+ *   control: sweep_base, round, best_replica, exchange_key | keys[R] | rung_replica[R] | replica_rung[R]
+ */
+export const PT_WORKGROUP = 64;
+
+export const PT_WGSL = /* wgsl */ `
+${HASH_WGSL}
+
+struct Params { n: u32, replicas: u32, sweeps: u32, rungs: u32 }
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> graph_u: array<u32>;
+@group(0) @binding(2) var<storage, read> graph_f: array<f32>;
+@group(0) @binding(3) var<storage, read_write> spins: array<u32>;
+@group(0) @binding(4) var<storage, read_write> fields: array<f32>;
+@group(0) @binding(5) var<storage, read_write> reals: array<f32>;
+@group(0) @binding(6) var<storage, read_write> control: array<u32>;
+
+const WG: u32 = ${PT_WORKGROUP}u;
+const NONE: u32 = 0xffffffffu;
+const HEAD: u32 = 4u;
+
+var<workgroup> first: atomic<u32>;
+var<workgroup> partial: array<f32, WG>;
+var<workgroup> partial_index: array<u32, WG>;
+var<workgroup> chosen: u32;
+var<workgroup> shared_energy: f32;
+
+fn keep_if_best(r: u32, energy: f32, lid: u32) {
+  let n = params.n;
+  let slot = params.replicas + r;
+  let best = reals[slot];
+  workgroupBarrier();
+  if (energy < best) {
+    let src = r * n;
+    let dst = params.replicas * n + r * n;
+    for (var i = lid; i < n; i += WG) { spins[dst + i] = spins[src + i]; }
+    if (lid == 0u) { reals[slot] = energy; }
+  }
+  storageBarrier();
+}
+
+// Local fields and energy from x, from scratch: at the start and every epoch, shedding float drift.
+@compute @workgroup_size(WG)
+fn init(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let n = params.n;
+  let r = wid.x;
+  let base = r * n;
+  var sum = 0.0;
+  for (var i = lid; i < n; i += WG) {
+    var f = graph_f[i];
+    for (var e = graph_u[i]; e < graph_u[i + 1u]; e++) {
+      let j = graph_u[n + 1u + e];
+      if (spins[base + j] == 1u) { f += graph_f[n + e]; }
+    }
+    fields[base + i] = f;
+    if (spins[base + i] == 1u) { sum += 0.5 * (graph_f[i] + f); }
+  }
+  partial[lid] = sum;
+  workgroupBarrier();
+  if (lid == 0u) {
+    var total = 0.0;
+    for (var t = 0u; t < WG; t++) { total += partial[t]; }
+    shared_energy = total;
+    reals[r] = total;
+  }
+  let energy = workgroupUniformLoad(&shared_energy);
+  keep_if_best(r, energy, lid);
+}
+
+@compute @workgroup_size(WG)
+fn sweep(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let n = params.n;
+  let R = params.replicas;
+  let r = wid.x;
+  let base = r * n;
+  let key = control[HEAD + r];
+  let t = reals[2u * R + control[HEAD + 2u * R + r]];
+  let sweep_base = control[0];
+  var energy = reals[r];
+  for (var s = 0u; s < params.sweeps; s++) {
+    let sweep_index = sweep_base + s;
+    var cursor = 0u;
+    loop {
+      if (cursor >= n) { break; }
+      if (lid == 0u) { atomicStore(&first, NONE); }
+      workgroupBarrier();
+      let i = cursor + lid;
+      if (i < n) {
+        let f = fields[base + i];
+        let delta = select(-f, f, spins[base + i] == 0u);
+        if (delta <= 0.0 || hash_uniform(key, sweep_index, i) < exp(-delta / t)) { atomicMin(&first, i); }
+      }
+      let a = workgroupUniformLoad(&first);
+      if (a == NONE) {
+        cursor += WG;
+        continue;
+      }
+      let xa = spins[base + a];
+      let fa = fields[base + a];
+      workgroupBarrier();
+      energy += select(-fa, fa, xa == 0u);
+      let sign = select(-1.0, 1.0, xa == 0u);
+      for (var e = graph_u[a] + lid; e < graph_u[a + 1u]; e += WG) {
+        let j = graph_u[n + 1u + e];
+        fields[base + j] += sign * graph_f[n + e];
+      }
+      if (lid == 0u) { spins[base + a] = 1u - xa; }
+      storageBarrier();
+      cursor = a + 1u;
+    }
+    keep_if_best(r, energy, lid);
+  }
+  if (lid == 0u) { reals[r] = energy; }
+}
+
+// Swaps neighbouring rungs of every ladder (even pairs on even rounds), then advances the counters.
+@compute @workgroup_size(WG)
+fn exchange(@builtin(local_invocation_index) lid: u32) {
+  let R = params.replicas;
+  let L = params.rungs;
+  let round = control[1];
+  let parity = round & 1u;
+  let per_ladder = (L - parity) / 2u;
+  let total = (R / L) * per_ladder;
+  for (var p = lid; p < total; p += WG) {
+    let ladder = p / per_ladder;
+    let k = parity + 2u * (p % per_ladder);
+    let slot = ladder * L + k;
+    let cold = control[HEAD + R + slot];
+    let hot = control[HEAD + R + slot + 1u];
+    let exponent = (1.0 / reals[2u * R + k] - 1.0 / reals[2u * R + k + 1u]) * (reals[cold] - reals[hot]);
+    if (exponent >= 0.0 || hash_uniform(control[3], round, slot) < exp(exponent)) {
+      control[HEAD + R + slot] = hot;
+      control[HEAD + R + slot + 1u] = cold;
+      control[HEAD + 2u * R + hot] = k;
+      control[HEAD + 2u * R + cold] = k + 1u;
+    }
+  }
+  storageBarrier();
+  if (lid == 0u) {
+    control[1] = round + 1u;
+    control[0] += params.sweeps;
+  }
+}
+
+// Finds the replica holding the lowest energy seen and copies its state where the host reads it.
+@compute @workgroup_size(WG)
+fn reduce(@builtin(local_invocation_index) lid: u32) {
+  let n = params.n;
+  let R = params.replicas;
+  var best = reals[R];
+  var index = 0u;
+  for (var r = lid; r < R; r += WG) {
+    if (reals[R + r] < best) {
+      best = reals[R + r];
+      index = r;
+    }
+  }
+  partial[lid] = best;
+  partial_index[lid] = index;
+  workgroupBarrier();
+  if (lid == 0u) {
+    var b = partial[0];
+    var g = partial_index[0];
+    for (var t = 1u; t < WG; t++) {
+      if (partial[t] < b || (partial[t] == b && partial_index[t] < g)) {
+        b = partial[t];
+        g = partial_index[t];
+      }
+    }
+    chosen = g;
+    control[2] = g;
+    reals[2u * R + params.rungs] = b;
+  }
+  let g = workgroupUniformLoad(&chosen);
+  for (var i = lid; i < n; i += WG) { spins[2u * R * n + i] = spins[R * n + g * n + i]; }
+}
+`;

@@ -1,0 +1,155 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { api, openTestStore, startTestBridge, STORES, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { collect } from '../helpers/ws-client.js';
+
+const MAX_CITIES = 50;
+const WS_LIMIT = 4096;
+
+const BAD_TSP_BODIES: [string, string, RegExp][] = [
+  ['malformed JSON', '{"distance_matrix": [[0,1],[1,0]', /not valid JSON/],
+  ['a body that is not an object', '[1,2,3]', /must be a JSON object/],
+  ['no problem at all', '{}', /one of distance_matrix or coordinates is required/],
+  ['a matrix that is not square', '{"distance_matrix": [[0,1,2],[1,0,2]]}', /must be square: row 0 has 3 entries, expected 2/],
+  ['a negative distance', '{"distance_matrix": [[0,-1],[1,0]]}', /distance_matrix\[0\]\[1\] must not be negative/],
+  ['a non-numeric distance', '{"distance_matrix": [[0,"far"],[1,0]]}', /distance_matrix\[0\]\[1\] must be a finite number/],
+  ['a row that is not an array', '{"distance_matrix": [[0,1],7]}', /distance_matrix\[1\] must be an array/],
+  ['bad coordinates', '{"coordinates": [[0,0],[1]]}', /coordinates\[1\] must be \[x, y\]/],
+  ['a time limit out of range', '{"coordinates": [[0,0],[1,1]], "time_limit_s": -3}', /time_limit_s must be in/],
+  ['an unknown solver', '{"coordinates": [[0,0],[1,1]], "solver": "quantum"}', /solver must be "gpu", "cpu" or "auto"/],
+  ['a non-integer seed', '{"coordinates": [[0,0],[1,1]], "seed": 1.5}', /seed must be a non-negative integer/],
+];
+
+for (const storeKind of STORES) {
+  describe(`bad input on ${storeKind}`, () => {
+    let store: StoreHandle;
+    let bridge: TestBridge;
+    let finishedJob: string;
+    let finishedEvents: unknown[];
+
+    before(async () => {
+      store = await openTestStore(storeKind);
+      bridge = await startTestBridge(store, {
+        configure: (config) => {
+          config.limits.maxTspCities = MAX_CITIES;
+          config.limits.maxWsPayloadBytes = WS_LIMIT;
+          config.limits.maxHttpBodyBytes = 64 * 1024;
+        },
+      });
+      const submitted = await api(bridge.http, 'POST', '/v1/optimize/tsp', {
+        key: TENANT_KEYS.acme,
+        body: { coordinates: [[0, 0], [3, 0], [3, 4], [0, 4]], time_limit_s: 0.3 },
+      });
+      finishedJob = submitted.body.job_id;
+      const done = await collect(`${bridge.ws}/v1/jobs/${finishedJob}/stream?token=${TENANT_KEYS.acme}&after=0`);
+      assert.equal(done.messages.at(-1).type, 'completed');
+      finishedEvents = (await api(bridge.http, 'GET', `/bridge/v1/jobs/${finishedJob}/events`, { key: TENANT_KEYS.acme })).body.events;
+    });
+
+    after(async () => {
+      // Nothing already stored was lost or changed by any of the bad requests.
+      const events = await api(bridge.http, 'GET', `/bridge/v1/jobs/${finishedJob}/events`, { key: TENANT_KEYS.acme });
+      assert.deepEqual(events.body.events, finishedEvents);
+      await bridge.close();
+      await store.dispose();
+    });
+
+    for (const [name, body, message] of BAD_TSP_BODIES) {
+      test(`POST /v1/optimize/tsp with ${name} is a 400 naming the problem`, async () => {
+        const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', { key: TENANT_KEYS.acme, rawBody: body });
+        assert.equal(response.status, 400);
+        assert.match(response.body.error.message, message);
+      });
+    }
+
+    test('more cities than the configured limit is a 400 naming the limit', async () => {
+      const coordinates = Array.from({ length: MAX_CITIES + 1 }, (_, i) => [i, i * i]);
+      const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', { key: TENANT_KEYS.acme, body: { coordinates } });
+      assert.equal(response.status, 400);
+      assert.match(response.body.error.message, new RegExp(`has ${MAX_CITIES + 1} cities; the limit is ${MAX_CITIES}`));
+    });
+
+    test('an oversized HTTP body is a 413', async () => {
+      const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', {
+        key: TENANT_KEYS.acme,
+        rawBody: JSON.stringify({ coordinates: [[0, 0]], padding: 'x'.repeat(100 * 1024) }),
+      });
+      assert.equal(response.status, 413);
+      assert.equal(response.body.error.code, 'payload_too_large');
+    });
+
+    test('wrong or missing tokens are 401 over HTTP', async () => {
+      for (const key of ['wrong-key-000000', undefined]) {
+        const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', { ...(key && { key }), body: { coordinates: [[0, 0], [1, 1]] } });
+        assert.equal(response.status, 401);
+        assert.equal(response.body.error.code, 'unauthorized');
+      }
+      assert.equal((await api(bridge.http, 'GET', `/v1/jobs/${finishedJob}`, { key: 'nope-nope-nope' })).status, 401);
+    });
+
+    test('unknown and foreign job ids are 404 over HTTP, never 403', async () => {
+      for (const path of ['/v1/jobs/job_doesnotexist', `/v1/jobs/${finishedJob}`, `/bridge/v1/jobs/${finishedJob}/events`]) {
+        const response = await api(bridge.http, 'GET', path, { key: TENANT_KEYS.globex });
+        assert.equal(response.status, 404, path);
+        assert.equal(response.body.error.code, 'not_found');
+      }
+      const cancel = await api(bridge.http, 'POST', `/v1/jobs/${finishedJob}/cancel`, { key: TENANT_KEYS.globex });
+      assert.equal(cancel.status, 404);
+    });
+
+    test('cancelling a finished job is a 400 that says so', async () => {
+      const response = await api(bridge.http, 'POST', `/v1/jobs/${finishedJob}/cancel`, { key: TENANT_KEYS.acme });
+      assert.equal(response.status, 400);
+      assert.match(response.body.error.message, /already completed/);
+    });
+
+    test('a wrong token on the stream gets an error frame and close code 4001', async () => {
+      const result = await collect(`${bridge.ws}/v1/jobs/${finishedJob}/stream?token=wrong-key-00000`);
+      assert.equal(result.closeCode, 4001);
+      assert.deepEqual(result.messages, [{ type: 'error', error: { code: 'unauthorized', message: 'invalid or missing API key' } }]);
+    });
+
+    test('an unknown or foreign job on the stream gets not-found and close code 4004', async () => {
+      for (const [job, key] of [['job_nope', TENANT_KEYS.acme], [finishedJob, TENANT_KEYS.globex]] as const) {
+        const result = await collect(`${bridge.ws}/v1/jobs/${job}/stream?token=${key}`);
+        assert.equal(result.closeCode, 4004);
+        assert.equal(result.messages[0].error.code, 'not_found');
+      }
+    });
+
+    test('a bad after= on the stream is refused with 4000', async () => {
+      const result = await collect(`${bridge.ws}/v1/jobs/${finishedJob}/stream?token=${TENANT_KEYS.acme}&after=-2`);
+      assert.equal(result.closeCode, 4000);
+      assert.match(result.messages[0].error.message, /after must be a non-negative integer/);
+    });
+
+    test('an oversized or unexpected frame gets an error; the server keeps serving others', async () => {
+      const submitted = await api(bridge.http, 'POST', '/v1/optimize/tsp', {
+        key: TENANT_KEYS.acme,
+        body: { coordinates: [[0, 0], [1, 0], [1, 1], [0, 1], [2, 2]], time_limit_s: 1 },
+      });
+      const url = `${bridge.ws}/v1/jobs/${submitted.body.job_id}/stream?token=${TENANT_KEYS.acme}&after=0`;
+      const bystander = collect(url);
+      const chatty = await collect(url, {
+        onOpen: (ws: WebSocket) => {
+          ws.send('{"type": "hello"');
+          ws.send('x'.repeat(WS_LIMIT + 1));
+        },
+      });
+      assert.equal(chatty.closeCode, 1009);
+      const errors = chatty.messages.filter((m) => m.type === 'error').map((m) => m.error.code);
+      assert.deepEqual(errors, ['invalid_request', 'payload_too_large']);
+      const watched = await bystander;
+      assert.equal(watched.closeCode, 1000);
+      assert.equal(watched.messages.at(-1).type, 'completed');
+      assert.equal((await api(bridge.http, 'GET', '/healthz')).status, 200);
+    });
+
+    test('unknown routes are a JSON 404', async () => {
+      const response = await api(bridge.http, 'GET', '/v1/nothing-here', { key: TENANT_KEYS.acme });
+      assert.equal(response.status, 404);
+      assert.match(response.body.error.message, /no route for GET \/v1\/nothing-here/);
+    });
+  });
+}
