@@ -1,10 +1,11 @@
 import { asBridgeError, BridgeError, invalid, notFound } from '../core/errors.js';
-import { isTerminal, type JobEvent } from '../core/event.js';
+import type { JobEvent } from '../core/event.js';
 import { FINAL_JOB_STATUSES, type Job } from '../core/job.js';
-import { topicOf, type Encoder, type Joiner } from '../hub/fanout.js';
-import { inSpan, SpanKind, tracer, type Span } from '../telemetry/tracing.js';
+import { topicOf, type Encoder } from '../hub/fanout.js';
+import { SpanKind, tracer, type Span } from '../telemetry/tracing.js';
 import { credentialOf } from './auth.js';
 import type { ServerContext } from './context.js';
+import { catchUpThenJoin, leaveFeed, replay, type Feed } from './feed.js';
 import { endWith, onClosed, onDrain, sendPaced, textOf, type SocketState } from './socket-io.js';
 import type { WebSocket } from './uws.js';
 
@@ -36,8 +37,7 @@ interface JobSocket extends SocketState {
   failure?: BridgeError;
   after: number | null;
   replaySpeed: number | null;
-  joiner?: Joiner;
-  live: boolean;
+  feed?: Feed;
   span?: Span;
   timers: NodeJS.Timeout[];
 }
@@ -101,7 +101,7 @@ export function mountJobStream(ctx: ServerContext, pattern: string, dialect: Job
     const sockets = socketsByJob.get(event.jobId);
     if (!sockets || !dialect.closeAfterTerminal) return;
     for (const ws of sockets) {
-      if (ws.getUserData().live) endWith(ws, null, 1000, 'job finished');
+      if (ws.getUserData().feed?.live) endWith(ws, null, 1000, 'job finished');
     }
   });
 
@@ -130,7 +130,6 @@ export function mountJobStream(ctx: ServerContext, pattern: string, dialect: Job
         jobId,
         after: null,
         replaySpeed: null,
-        live: false,
         timers: [],
         ...(credential !== undefined && { credential }),
       };
@@ -205,7 +204,7 @@ export function mountJobStream(ctx: ServerContext, pattern: string, dialect: Job
       const state = ws.getUserData();
       onClosed(state);
       for (const timer of state.timers) clearInterval(timer);
-      if (state.joiner) ctx.fanout.leave(state.jobId, state.joiner);
+      if (state.feed) leaveFeed(ctx, ws, state.feed);
       const sockets = socketsByJob.get(state.jobId);
       sockets?.delete(ws);
       if (sockets?.size === 0) socketsByJob.delete(state.jobId);
@@ -249,84 +248,29 @@ async function stream(ctx: ServerContext, dialect: JobStreamDialect, ws: WebSock
     if (!(await sendPaced(ws, dialect.greeting(job, latest)))) return;
   }
 
-  if (state.replaySpeed !== null) {
-    after = await inSpan('replay', { attributes: { 'optbridge.job_id': job.id, 'optbridge.speed': state.replaySpeed } }, () =>
-      replay(ctx, dialect, ws, after, state.replaySpeed!),
-    );
-    if (state.closed) return;
-  }
-  await catchUpThenJoin(ctx, dialect, ws, after);
-}
-
-/** Plays stored events with their original spacing divided by `speed` (0: as fast as the client reads). */
-async function replay(
-  ctx: ServerContext,
-  dialect: JobStreamDialect,
-  ws: WebSocket<JobSocket>,
-  after: number,
-  speed: number,
-): Promise<number> {
-  const state = ws.getUserData();
-  let sent = after;
-  let origin: { source: number; wall: number } | undefined;
-  for await (const event of ctx.events.stream(state.jobId, after)) {
-    const at = Date.parse(event.at);
-    if (speed > 0) {
-      origin ??= { source: at, wall: Date.now() };
-      const due = origin.wall + (at - origin.source) / speed;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-    const message = dialect.encode(event);
-    if (message !== null && !(await sendPaced(ws, message))) return sent;
-    sent = event.seq;
-    if (isTerminal(event.type)) {
-      if (dialect.closeAfterTerminal) endWith(ws, null, 1000, 'replay finished');
-      return sent;
-    }
-  }
-  return sent;
-}
-
-/**
- * Sends stored events after `after`, then subscribes the socket to the live topic at exactly the next
- * seq: events are published only once committed, so the store always holds whatever the topic has sent.
- */
-async function catchUpThenJoin(
-  ctx: ServerContext,
-  dialect: JobStreamDialect,
-  ws: WebSocket<JobSocket>,
-  after: number,
-): Promise<void> {
-  const state = ws.getUserData();
-  let sent = after;
-  for (;;) {
-    for await (const event of ctx.events.stream(state.jobId, sent)) {
-      const message = dialect.encode(event);
-      if (message !== null && !(await sendPaced(ws, message))) return;
-      sent = event.seq;
-      if (isTerminal(event.type)) {
-        if (dialect.closeAfterTerminal) endWith(ws, null, 1000, 'job finished');
-        return;
+  const feed: Feed = {
+    jobId: job.id,
+    topic: topicOf(dialect.name, job.id),
+    live: false,
+    cancelled: false,
+    async sendHistory(events) {
+      for (const event of events) {
+        const message = dialect.encode(event);
+        if (message !== null && !(await sendPaced(ws, message))) return false;
       }
-    }
-    if (state.closed) return;
-    const caughtUpTo = sent;
-    const joiner: Joiner = {
-      sentSeq: caughtUpTo,
-      subscribe: () => {
-        if (state.closed) return;
-        ws.subscribe(topicOf(dialect.name, state.jobId));
-        state.live = true;
-        delete state.joiner;
-      },
-      resync: () => {
-        delete state.joiner;
-        void catchUpThenJoin(ctx, dialect, ws, caughtUpTo);
-      },
-    };
-    state.joiner = joiner;
-    if (ctx.fanout.join(state.jobId, joiner)) return;
-    delete state.joiner;
+      return true;
+    },
+    onHistoryTerminal() {
+      if (dialect.closeAfterTerminal) endWith(ws, null, 1000, 'job finished');
+    },
+  };
+  state.feed = feed;
+
+  if (state.replaySpeed !== null) {
+    const played = await replay(ctx, ws, feed, after, state.replaySpeed);
+    if (played.terminal) feed.onHistoryTerminal();
+    if (played.terminal || state.closed) return;
+    after = played.lastSeq;
   }
+  await catchUpThenJoin(ctx, ws, feed, after);
 }

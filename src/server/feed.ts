@@ -1,0 +1,111 @@
+import { isTerminal, type JobEvent } from '../core/event.js';
+import type { Joiner } from '../hub/fanout.js';
+import { inSpan } from '../telemetry/tracing.js';
+import type { ServerContext } from './context.js';
+import type { SocketState } from './socket-io.js';
+import type { WebSocket } from './uws.js';
+
+const PAGE_SIZE = 500;
+
+/**
+ * One job followed on one socket: stored history first, then the live uWS topic. A Mutagent socket
+ * holds one feed per subscribed job; the job-per-URL dialects hold exactly one.
+ */
+export interface Feed {
+  readonly jobId: string;
+  readonly topic: string;
+  /** Sends stored events (one page, in seq order); resolves false once the socket is gone. */
+  sendHistory(events: JobEvent[]): Promise<boolean>;
+  /** Called once the terminal event went out as history (live terminals are handled by the dialect). */
+  onHistoryTerminal(): void;
+  joiner?: Joiner;
+  live: boolean;
+  cancelled: boolean;
+}
+
+function active<S extends SocketState>(ws: WebSocket<S>, feed: Feed): boolean {
+  return !ws.getUserData().closed && !feed.cancelled;
+}
+
+/**
+ * Sends stored events after `after`, then subscribes the socket to the live topic at exactly the next
+ * seq: events are published only once committed, so the store always holds whatever the topic has sent.
+ */
+export async function catchUpThenJoin<S extends SocketState>(
+  ctx: ServerContext,
+  ws: WebSocket<S>,
+  feed: Feed,
+  after: number,
+): Promise<void> {
+  let sent = after;
+  for (;;) {
+    for (;;) {
+      const page = await ctx.events.read(feed.jobId, sent, PAGE_SIZE);
+      if (!active(ws, feed)) return;
+      if (page.length === 0) break;
+      if (!(await feed.sendHistory(page))) return;
+      sent = page[page.length - 1]!.seq;
+      if (isTerminal(page[page.length - 1]!.type)) {
+        feed.onHistoryTerminal();
+        return;
+      }
+      if (page.length < PAGE_SIZE) break;
+    }
+    if (!active(ws, feed)) return;
+    const caughtUpTo = sent;
+    const joiner: Joiner = {
+      sentSeq: caughtUpTo,
+      subscribe: () => {
+        delete feed.joiner;
+        if (!active(ws, feed)) return;
+        ws.subscribe(feed.topic);
+        feed.live = true;
+      },
+      resync: () => {
+        delete feed.joiner;
+        void catchUpThenJoin(ctx, ws, feed, caughtUpTo);
+      },
+    };
+    feed.joiner = joiner;
+    if (ctx.fanout.join(feed.jobId, joiner)) return;
+    delete feed.joiner;
+  }
+}
+
+/** Stops following: no more history, no live topic. */
+export function leaveFeed<S extends SocketState>(ctx: ServerContext, ws: WebSocket<S>, feed: Feed): void {
+  feed.cancelled = true;
+  if (feed.joiner) ctx.fanout.leave(feed.jobId, feed.joiner);
+  delete feed.joiner;
+  if (feed.live && !ws.getUserData().closed) ws.unsubscribe(feed.topic);
+  feed.live = false;
+}
+
+/**
+ * Plays stored events with their original spacing divided by `speed` (0: as fast as the client reads),
+ * reading page by page. Returns the last seq sent.
+ */
+export async function replay<S extends SocketState>(
+  ctx: ServerContext,
+  ws: WebSocket<S>,
+  feed: Feed,
+  after: number,
+  speed: number,
+): Promise<{ lastSeq: number; terminal: boolean }> {
+  return inSpan('replay', { attributes: { 'optbridge.job_id': feed.jobId, 'optbridge.speed': speed } }, async () => {
+    let sent = after;
+    let origin: { source: number; wall: number } | undefined;
+    for await (const event of ctx.events.stream(feed.jobId, after, PAGE_SIZE)) {
+      if (speed > 0) {
+        const at = Date.parse(event.at);
+        origin ??= { source: at, wall: Date.now() };
+        const wait = origin.wall + (at - origin.source) / speed - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      if (!active(ws, feed) || !(await feed.sendHistory([event]))) return { lastSeq: sent, terminal: false };
+      sent = event.seq;
+      if (isTerminal(event.type)) return { lastSeq: sent, terminal: true };
+    }
+    return { lastSeq: sent, terminal: false };
+  });
+}
