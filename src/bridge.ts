@@ -1,22 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { builtinProvider } from '../adapters/builtin/provider.js';
-import { neroxDialect } from '../adapters/nerox/dialect.js';
+import { DIALECTS } from '../adapters/index.js';
 import { VENDOR_NAMES, type Config } from './config/config.js';
 import type { Provider } from './core/provider.js';
 import { LocalHub, type Hub } from './hub/hub.js';
 import { JobService } from './ingest/job-service.js';
 import { Authenticator } from './server/auth.js';
 import { startServer, type RunningServer } from './server/app.js';
-import type { Dialect } from './server/dialect.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { EventStore } from './store/event-store.js';
 import { EventWriter } from './store/event-writer.js';
 import { JobRepository } from './store/job-repository.js';
 import { TenantRepository } from './store/tenant-repository.js';
 import { setupTracing, type Telemetry } from './telemetry/tracing.js';
-
-export const DIALECTS: readonly Dialect[] = [neroxDialect];
 
 export interface Bridge {
   port: number;

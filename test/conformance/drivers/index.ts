@@ -1,0 +1,5 @@
+import type { DialectDriver } from '../driver.js';
+import { neroxDriver } from './nerox.js';
+
+/** One driver per dialect; the conformance suite loops over all of them. */
+export const DRIVERS: readonly DialectDriver[] = [neroxDriver];
