@@ -49,6 +49,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     events: deps.events,
     jobService: deps.jobService,
     fanout,
+    encoders,
     publicBase(host, scheme) {
       const base = config.publicUrl ?? `http://${host || `localhost:${config.port}`}`;
       return scheme === 'ws' ? base.replace(/^http/, 'ws') : base;

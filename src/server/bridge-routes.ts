@@ -1,6 +1,7 @@
 import { BridgeError, invalid, notFound } from '../core/errors.js';
 import type { Job } from '../core/job.js';
 import { requireTenant, type ServerContext } from './context.js';
+import { csv, ndjson } from './export.js';
 import { route } from './http.js';
 import { isReachable } from '../store/database.js';
 import type { Kysely } from 'kysely';
@@ -55,6 +56,18 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
     const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
     if (!job) throw notFound(`job ${request.params[0]}`);
     const after = pageParam(request.query.get('after'), 'after', 0, Number.MAX_SAFE_INTEGER);
+    const format = request.query.get('format') ?? 'json';
+    const dialect = request.query.get('dialect');
+    if (dialect !== null && format !== 'ndjson') throw invalid('dialect= is only available with format=ndjson');
+    if (format === 'ndjson' || format === 'csv') {
+      const encode = dialect === null ? undefined : ctx.encoders.get(dialect);
+      if (dialect !== null && !encode) throw invalid(`unknown dialect "${dialect}"; one of ${[...ctx.encoders.keys()].join(', ')}`);
+      const events = ctx.events.stream(job.id, after);
+      return format === 'csv'
+        ? { status: 200, contentType: 'text/csv; charset=utf-8', stream: csv(events) }
+        : { status: 200, contentType: 'application/x-ndjson', stream: ndjson(events, encode) };
+    }
+    if (format !== 'json') throw invalid(`format must be json, ndjson or csv, got "${format}"`);
     const limit = pageParam(request.query.get('limit'), 'limit', MAX_PAGE, MAX_PAGE);
     const events = await ctx.events.read(job.id, after, limit);
     return {

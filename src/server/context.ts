@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { BridgeError } from '../core/errors.js';
-import type { Fanout } from '../hub/fanout.js';
+import type { Encoder, Fanout } from '../hub/fanout.js';
 import type { JobService } from '../ingest/job-service.js';
 import type { EventStore } from '../store/event-store.js';
 import type { JobRepository } from '../store/job-repository.js';
@@ -17,6 +17,8 @@ export interface ServerContext {
   events: EventStore;
   jobService: JobService;
   fanout: Fanout;
+  /** Every dialect's one encoder, by dialect name (exports use them too). */
+  encoders: ReadonlyMap<string, Encoder>;
   /** Base URL for links handed to clients (stream_url, ws_url), from config or the request's Host. */
   publicBase(host: string, scheme: 'http' | 'ws'): string;
 }

@@ -12,8 +12,12 @@ export interface RequestInfo {
 
 export interface HttpReply {
   status: number;
-  body: unknown;
+  /** JSON body; ignored when `stream` is set. */
+  body?: unknown;
   headers?: Record<string, string>;
+  /** Chunks written one at a time, each after the previous one left uWS's buffer. */
+  stream?: AsyncIterable<string>;
+  contentType?: string;
 }
 
 /** How a dialect writes an error body: each vendor shapes errors its own way. */
@@ -97,6 +101,37 @@ export function writeJson(res: HttpResponse, reply: HttpReply): void {
   });
 }
 
+/** Writes a chunked body, waiting on `onWritable` whenever uWS reports backpressure. */
+async function writeStream(res: HttpResponse, reply: HttpReply, isAborted: () => boolean): Promise<void> {
+  res.cork(() => {
+    res.writeStatus(statusLine(reply.status));
+    res.writeHeader('content-type', reply.contentType ?? 'application/octet-stream');
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.writeHeader(name, value);
+  });
+  try {
+    for await (const chunk of reply.stream!) {
+      if (isAborted()) return;
+      let flushed = true;
+      res.cork(() => {
+        flushed = res.write(chunk);
+      });
+      if (!flushed) {
+        await new Promise<void>((resolve) =>
+          res.onWritable(() => {
+            resolve();
+            return true;
+          }),
+        );
+      }
+    }
+  } catch (error) {
+    console.error('streamed response failed:', error);
+    if (!isAborted()) res.close();
+    return;
+  }
+  if (!isAborted()) res.cork(() => res.end());
+}
+
 export interface RouteOptions {
   errorBody: ErrorBody;
   maxBodyBytes: number;
@@ -138,7 +173,9 @@ export function route(app: TemplatedApp, method: Method, pattern: string, option
           reply = { status: bridgeError.status, body: options.errorBody(bridgeError) };
         }
         span.setAttribute('http.response.status_code', reply.status);
-        if (!aborted) writeJson(res, reply);
+        if (aborted) return;
+        if (reply.stream) await writeStream(res, reply, () => aborted);
+        else writeJson(res, reply);
       },
     );
   });
