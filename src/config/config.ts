@@ -36,7 +36,7 @@ export interface Config {
     progressIntervalMs: number;
     device: 'auto' | 'gpu' | 'cpu';
   };
-  store: { flushIntervalMs: number; maxBatchEvents: number };
+  store: { flushIntervalMs: number; maxBatchEvents: number; concurrency: number };
   providers: Record<VendorName, VendorSettings>;
   routing: Record<ProblemKind, string>;
 }
@@ -188,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     store: {
       flushIntervalMs: integer(store.flushIntervalMs, 'store.flushIntervalMs', 0, 10_000),
       maxBatchEvents: integer(store.maxBatchEvents, 'store.maxBatchEvents', 1, 100_000),
+      concurrency: integer(store.concurrency, 'store.concurrency', 1, 32),
     },
     providers: Object.fromEntries(
       VENDOR_NAMES.map((name) => {

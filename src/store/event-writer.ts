@@ -14,6 +14,8 @@ const MAX_LINKS = 32;
 export interface EventWriterOptions {
   flushIntervalMs: number;
   maxBatchEvents: number;
+  /** Batches committing at once; more than one needs a pooled connection (pg), PGlite serialises them. */
+  concurrency: number;
   onError?: (error: unknown, attempt: number) => void;
 }
 
@@ -21,15 +23,18 @@ const MAX_RETRY_DELAY_MS = 5_000;
 
 /**
  * Groups events from every job into batched transactions: one round trip per batch, never per event.
+ * Up to `concurrency` batches are in flight at once (Postgres commits them in parallel), but `append`
+ * promises resolve strictly in the order events were appended, so publishing stays in seq order.
  * A failed flush is retried with the same batch (the store is idempotent on (job_id, seq)), so an
- * accepted event is only ever delayed, never dropped. `append` resolves once the event is committed.
+ * accepted event is only ever delayed, never dropped.
  */
 export class EventWriter {
   readonly #store: EventStore;
   readonly #options: EventWriterOptions;
   #queue: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> | undefined;
+  #inFlight = 0;
+  #acknowledged: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(store: EventStore, options: EventWriterOptions) {
@@ -49,32 +54,47 @@ export class EventWriter {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#flushing || this.#queue.length > 0) {
-      await (this.#flushing ?? this.#flushAll());
+    this.#startFlushes();
+    while (this.#inFlight > 0 || this.#queue.length > 0) {
+      await this.#acknowledged;
+      this.#startFlushes();
     }
+    await this.#acknowledged;
   }
 
+  /**
+   * A full batch goes at once; a partial one waits for the flush interval, or for the batch in flight
+   * to finish, so events arriving meanwhile join it instead of costing a transaction each.
+   */
   #schedule(): void {
-    if (this.#flushing || this.#timer) return;
-    if (this.#queue.length >= this.#options.maxBatchEvents || this.#options.flushIntervalMs === 0) {
-      this.#flushing = this.#flushAll();
+    if (this.#queue.length === 0) return;
+    if (this.#queue.length >= this.#options.maxBatchEvents || this.#closed) {
+      this.#startFlushes();
+      return;
+    }
+    if (this.#inFlight > 0 || this.#timer) return;
+    if (this.#options.flushIntervalMs === 0) {
+      this.#startFlushes();
       return;
     }
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      if (!this.#flushing) this.#flushing = this.#flushAll();
+      this.#startFlushes();
     }, this.#options.flushIntervalMs);
   }
 
-  async #flushAll(): Promise<void> {
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#options.maxBatchEvents);
-        await this.#writeWithRetry(batch);
+  #startFlushes(): void {
+    while (this.#queue.length > 0 && this.#inFlight < this.#options.concurrency) {
+      const batch = this.#queue.splice(0, this.#options.maxBatchEvents);
+      this.#inFlight++;
+      const written = this.#writeWithRetry(batch);
+      this.#acknowledged = Promise.all([this.#acknowledged, written]).then(() => {
         for (const pending of batch) pending.resolve();
-      }
-    } finally {
-      this.#flushing = undefined;
+      });
+      void written.finally(() => {
+        this.#inFlight--;
+        this.#schedule();
+      });
     }
   }
 

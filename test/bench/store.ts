@@ -1,0 +1,90 @@
+/**
+ * Store throughput: events appended through the batched EventWriter against one round trip per event,
+ * both on the same Postgres in the same run. Target (DESIGN.md): 50 000 events/s on one node.
+ */
+import { createHash } from 'node:crypto';
+import { migrateToLatest, openDatabase } from '../../src/store/database.js';
+import { EventStore } from '../../src/store/event-store.js';
+import { EventWriter } from '../../src/store/event-writer.js';
+import { JobRepository } from '../../src/store/job-repository.js';
+import { TenantRepository } from '../../src/store/tenant-repository.js';
+import type { JobEvent } from '../../src/core/event.js';
+import { freshPostgresDatabase } from '../helpers/services.js';
+
+const BATCHED_EVENTS = Number(process.env.BENCH_STORE_EVENTS ?? 100_000);
+const SINGLE_EVENTS = 2_000;
+
+function progress(jobId: string, seq: number): JobEvent {
+  return {
+    jobId,
+    seq,
+    type: 'progress',
+    at: new Date(1_700_000_000_000 + seq).toISOString(),
+    iteration: seq * 100,
+    objective: 1000 - seq / 1000,
+    bestObjective: 990 - seq / 1000,
+    bestSolution: Array.from({ length: 30 }, (_, i) => (i * 7 + seq) % 30),
+    temperature: 1 / seq,
+  };
+}
+
+const hash = (seq: number): string => createHash('sha256').update(String(seq)).digest('hex');
+
+export async function benchStore(): Promise<{ rows: string[][] }> {
+  const database = await freshPostgresDatabase();
+  const handle = await openDatabase({ databaseUrl: database.url, dataDir: '' });
+  try {
+    await migrateToLatest(handle.db);
+    await new TenantRepository(handle.db).addKey('bench', 'bench-key-000000', 'bench');
+    const jobs = new JobRepository(handle.db);
+    const store = new EventStore(handle.db);
+    const now = new Date().toISOString();
+    const newJob = async (id: string) =>
+      jobs.create({
+        id, tenantId: 'bench', provider: 'builtin', kind: 'tsp', status: 'running', problem: { kind: 'tsp', distances: [] },
+        params: {}, upstreamId: null, lastSeq: 0, result: null, error: null, device: null, gpuSeconds: null,
+        createdAt: now, updatedAt: now, finishedAt: null,
+      });
+
+    await newJob('job_single');
+    let started = performance.now();
+    for (let seq = 1; seq <= SINGLE_EVENTS; seq++) {
+      await store.append({
+        events: [{ event: progress('job_single', seq), hash: hash(seq) }],
+        jobs: [{ id: 'job_single', status: 'running', lastSeq: seq, lastHash: hash(seq) }],
+      });
+    }
+    const singleRate = SINGLE_EVENTS / ((performance.now() - started) / 1000);
+
+    await newJob('job_batched');
+    const writer = new EventWriter(store, { flushIntervalMs: 5, maxBatchEvents: 2000, concurrency: 4 });
+    started = performance.now();
+    const writes: Promise<void>[] = [];
+    for (let seq = 1; seq <= BATCHED_EVENTS; seq++) {
+      writes.push(
+        writer.append(
+          { event: progress('job_batched', seq), hash: hash(seq) },
+          { id: 'job_batched', status: 'running', lastSeq: seq, lastHash: hash(seq) },
+        ),
+      );
+    }
+    await Promise.all(writes);
+    const batchedRate = BATCHED_EVENTS / ((performance.now() - started) / 1000);
+    await writer.close();
+
+    return {
+      rows: [
+        ['store append', 'one transaction per event (baseline)', `${SINGLE_EVENTS}`, `${Math.round(singleRate)} events/s`, '1.0×'],
+        ['store append', 'EventWriter, batches of 2000, 4 in flight', `${BATCHED_EVENTS}`, `${Math.round(batchedRate)} events/s`, `${(batchedRate / singleRate).toFixed(1)}×`],
+      ],
+    };
+  } finally {
+    await handle.close();
+    await database.drop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { rows } = await benchStore();
+  for (const row of rows) console.log(row.join(' | '));
+}
