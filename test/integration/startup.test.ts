@@ -1,0 +1,59 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { loadConfig } from '../../src/config/config.js';
+import { startBridge } from '../../src/bridge.js';
+import { migrateDown, migrateToLatest, openDatabase } from '../../src/store/database.js';
+import { api, openTestStore, STORES } from '../helpers/bridge.js';
+
+async function tables(db: Parameters<typeof migrateToLatest>[0]): Promise<string[]> {
+  const result = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(db);
+  return result.rows.map((r) => r.table_name);
+}
+
+for (const storeKind of STORES) {
+  describe(`start-up on ${storeKind}`, () => {
+    test('migrations go up and back down cleanly, and up again', async () => {
+      const store = await openTestStore(storeKind);
+      const config = loadConfig({ ...store.env });
+      const handle = await openDatabase(config);
+      try {
+        await migrateToLatest(handle.db);
+        assert.deepEqual(await tables(handle.db), ['api_keys', 'events', 'jobs', 'tenants']);
+        await migrateDown(handle.db);
+        assert.deepEqual(await tables(handle.db), []);
+        await migrateToLatest(handle.db);
+        assert.deepEqual(await tables(handle.db), ['api_keys', 'events', 'jobs', 'tenants']);
+      } finally {
+        await handle.close();
+        await store.dispose();
+      }
+    });
+
+    test('with no key configured, the first start creates one, prints it once, and it works', async () => {
+      const store = await openTestStore(storeKind);
+      const lines: string[] = [];
+      const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ...store.env });
+      try {
+        const first = await startBridge(config, { log: (line) => lines.push(line) });
+        const key = first.createdApiKey;
+        assert.ok(key);
+        assert.equal(lines.filter((line) => line.includes(key)).length, 1);
+        const base = `http://127.0.0.1:${first.port}`;
+        assert.equal((await api(base, 'GET', '/bridge/v1/jobs', { key })).status, 200);
+        assert.equal((await api(base, 'GET', '/healthz')).status, 200);
+        assert.deepEqual((await api(base, 'GET', '/readyz')).body, { status: 'ready', store: true });
+        await first.close();
+
+        const second = await startBridge(config, { log: (line) => lines.push(line) });
+        assert.equal(second.createdApiKey, null, 'the key is created once, not at every start');
+        assert.equal((await api(`http://127.0.0.1:${second.port}`, 'GET', '/bridge/v1/jobs', { key })).status, 200);
+        await second.close();
+      } finally {
+        await store.dispose();
+      }
+    });
+  });
+}
