@@ -6,7 +6,9 @@ import type { Dialect } from '../../src/server/dialect.js';
 import { route } from '../../src/server/http.js';
 import { mountJobStream } from '../../src/server/job-stream.js';
 import { encodeNerox } from './encode.js';
-import { parseTspRequest } from './schema.js';
+import { parseMaxCutRequest, parseQuboRequest, parseTspRequest, type NeroxRequest } from './schema.js';
+import type { Problem } from '../../src/core/problem.js';
+import type { RequestInfo } from '../../src/server/http.js';
 
 function errorBody(error: BridgeError): unknown {
   return { error: { code: error.code, message: error.message } };
@@ -42,22 +44,32 @@ export const neroxDialect: Dialect = {
   mount(ctx) {
     const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
 
-    route(ctx.app, 'post', '/v1/optimize/tsp', options('POST /v1/optimize/tsp'), async (request, body) => {
-      const tenantId = await requireTenant(ctx, request);
-      const parsed = parseTspRequest(body, request.header('x-bridge-provider'), {
-        maxCities: ctx.config.limits.maxTspCities,
-        maxTimeLimitS: ctx.config.solver.maxTimeLimitS,
+    const limits = {
+      maxCities: ctx.config.limits.maxTspCities,
+      maxVariables: ctx.config.limits.maxVariables,
+      maxTerms: ctx.config.limits.maxTerms,
+      maxTimeLimitS: ctx.config.solver.maxTimeLimitS,
+    };
+    const parsers: Record<string, (body: unknown, header: string) => NeroxRequest<Problem>> = {
+      tsp: (body, header) => parseTspRequest(body, header, limits),
+      qubo: (body, header) => parseQuboRequest(body, header, limits),
+      maxcut: (body, header) => parseMaxCutRequest(body, header, limits),
+    };
+    for (const [kind, parse] of Object.entries(parsers)) {
+      route(ctx.app, 'post', `/v1/optimize/${kind}`, options(`POST /v1/optimize/${kind}`), async (request: RequestInfo, body) => {
+        const tenantId = await requireTenant(ctx, request);
+        const parsed = parse(body, request.header('x-bridge-provider'));
+        const job = await ctx.jobService.submit({ tenantId, ...parsed });
+        return {
+          status: 202,
+          body: {
+            job_id: job.id,
+            status: job.status,
+            stream_url: `${ctx.publicBase(request.header('host'), 'ws')}/v1/jobs/${job.id}/stream`,
+          },
+        };
       });
-      const job = await ctx.jobService.submit({ tenantId, ...parsed });
-      return {
-        status: 202,
-        body: {
-          job_id: job.id,
-          status: job.status,
-          stream_url: `${ctx.publicBase(request.header('host'), 'ws')}/v1/jobs/${job.id}/stream`,
-        },
-      };
-    });
+    }
 
     route(ctx.app, 'get', '/v1/jobs/:id', options('GET /v1/jobs/{id}'), async (request) => {
       const tenantId = await requireTenant(ctx, request);

@@ -1,7 +1,9 @@
 import { invalid } from '../../src/core/errors.js';
 import type { SolveParams } from '../../src/core/job.js';
-import type { TspProblem } from '../../src/core/problem.js';
+import type { MaxCutProblem, QuboProblem, TspProblem } from '../../src/core/problem.js';
 import { isRecord } from '../../src/server/codec.js';
+import { FormatError, parseGset } from '../../src/solver/formats.js';
+import { validateProblem } from '../../src/solver/validate.js';
 
 /** Messages on `/v1/jobs/{id}/stream`, as nerox.txt documents them. */
 export interface NeroxProgress {
@@ -31,8 +33,8 @@ export interface NeroxError {
   error: { code: string; message: string };
 }
 
-export interface NeroxTspRequest {
-  problem: TspProblem;
+export interface NeroxRequest<P> {
+  problem: P;
   params: SolveParams;
   provider: string | undefined;
 }
@@ -108,7 +110,7 @@ export function parseTspRequest(
   body: unknown,
   header: string,
   limits: { maxCities: number; maxTimeLimitS: number },
-): NeroxTspRequest {
+): NeroxRequest<TspProblem> {
   if (!isRecord(body)) throw invalid('request body must be a JSON object');
   let problem: TspProblem;
   if (body.distance_matrix !== undefined) {
@@ -119,5 +121,87 @@ export function parseTspRequest(
   } else {
     throw invalid('one of distance_matrix or coordinates is required');
   }
+  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: parseProvider(body, header) };
+}
+
+function triples(value: unknown, name: string, maxEntries: number): [number, number, number][] {
+  if (!Array.isArray(value)) throw invalid(`${name} must be an array of [i, j, value] triples`);
+  if (value.length > maxEntries) throw invalid(`${name} has ${value.length} entries; the limit is ${maxEntries}`);
+  return value.map((entry, k) => {
+    if (!Array.isArray(entry) || entry.length < 2 || entry.length > 3) throw invalid(`${name}[${k}] must be [i, j, value]`);
+    return [finite(entry[0], `${name}[${k}][0]`), finite(entry[1], `${name}[${k}][1]`), entry.length === 3 ? finite(entry[2], `${name}[${k}][2]`) : 1];
+  });
+}
+
+function variableCount(value: unknown, maxVariables: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || (value as number) < 1) throw invalid('n must be a positive integer');
+  if ((value as number) > maxVariables) throw invalid(`n is ${value}; the limit is ${maxVariables}`);
+  return value as number;
+}
+
+export interface BinaryLimits {
+  maxVariables: number;
+  maxTerms: number;
+  maxTimeLimitS: number;
+}
+
+/**
+ * QUBO, minimising xᵀQx over x ∈ {0,1}ⁿ: a dense `Q` (n×n; Q[i][j] and Q[j][i] both count, as in xᵀQx)
+ * or sparse `terms` [[i, j, q], …] with `n`. Stored as upper-triangular terms.
+ */
+export function parseQuboRequest(body: unknown, header: string, limits: BinaryLimits): NeroxRequest<QuboProblem> {
+  if (!isRecord(body)) throw invalid('request body must be a JSON object');
+  let problem: QuboProblem;
+  if (body.Q !== undefined) {
+    const q = body.Q;
+    if (!Array.isArray(q) || q.length === 0) throw invalid('Q must be a non-empty square matrix');
+    const n = q.length;
+    if (n > limits.maxVariables) throw invalid(`Q has ${n} variables; the limit is ${limits.maxVariables}`);
+    const upper = new Map<string, [number, number, number]>();
+    q.forEach((row, i) => {
+      if (!Array.isArray(row) || row.length !== n) throw invalid(`Q must be square: row ${i} has ${Array.isArray(row) ? row.length : 0} entries, expected ${n}`);
+      row.forEach((value, j) => {
+        const v = finite(value, `Q[${i}][${j}]`);
+        if (v === 0) return;
+        const [a, b] = i <= j ? [i, j] : [j, i];
+        const key = `${a},${b}`;
+        const term = upper.get(key);
+        if (term) term[2] += v;
+        else upper.set(key, [a, b, v]);
+      });
+    });
+    problem = { kind: 'qubo', n, terms: [...upper.values()] };
+  } else if (body.terms !== undefined) {
+    const terms = triples(body.terms, 'terms', limits.maxTerms).map(([i, j, v]): [number, number, number] => (i <= j ? [i, j, v] : [j, i, v]));
+    const n = variableCount(body.n, limits.maxVariables) ?? 1 + Math.max(0, ...terms.flatMap(([i, j]) => [i, j]));
+    problem = { kind: 'qubo', n, terms };
+  } else {
+    throw invalid('one of Q or terms is required');
+  }
+  validateProblem(problem);
+  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: parseProvider(body, header) };
+}
+
+/** Max-Cut: `edges` [[i, j, w?], …] (0-based, weight 1 when left out) with optional `n`, or `gset` text. */
+export function parseMaxCutRequest(body: unknown, header: string, limits: BinaryLimits): NeroxRequest<MaxCutProblem> {
+  if (!isRecord(body)) throw invalid('request body must be a JSON object');
+  let problem: MaxCutProblem;
+  if (body.edges !== undefined) {
+    const edges = triples(body.edges, 'edges', limits.maxTerms);
+    const n = variableCount(body.n, limits.maxVariables) ?? 1 + Math.max(0, ...edges.flatMap(([i, j]) => [i, j]));
+    problem = { kind: 'maxcut', n, edges };
+  } else if (typeof body.gset === 'string') {
+    try {
+      problem = parseGset(body.gset);
+    } catch (error) {
+      if (error instanceof FormatError) throw invalid(`gset: ${error.message}`);
+      throw error;
+    }
+    if (problem.n > limits.maxVariables) throw invalid(`gset has ${problem.n} vertices; the limit is ${limits.maxVariables}`);
+  } else {
+    throw invalid('one of edges or gset is required');
+  }
+  validateProblem(problem);
   return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: parseProvider(body, header) };
 }

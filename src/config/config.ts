@@ -28,6 +28,10 @@ export interface Config {
     maxWsPayloadBytes: number;
     maxWsBackpressureBytes: number;
     maxTspCities: number;
+    /** QUBO variables / Max-Cut vertices. */
+    maxVariables: number;
+    /** QUBO terms / Max-Cut edges. */
+    maxTerms: number;
     maxSocketsPerKey: number;
   };
   solver: {
@@ -177,6 +181,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxWsPayloadBytes: integer(limits.maxWsPayloadBytes, 'limits.maxWsPayloadBytes', 128, 1 << 26),
       maxWsBackpressureBytes: integer(limits.maxWsBackpressureBytes, 'limits.maxWsBackpressureBytes', 1024, 1 << 30),
       maxTspCities: integer(limits.maxTspCities, 'limits.maxTspCities', 2, 100_000),
+      maxVariables: integer(limits.maxVariables, 'limits.maxVariables', 2, 10_000_000),
+      maxTerms: integer(limits.maxTerms, 'limits.maxTerms', 1, 100_000_000),
       maxSocketsPerKey: integer(limits.maxSocketsPerKey, 'limits.maxSocketsPerKey', 1, 100_000),
     },
     solver: {

@@ -21,6 +21,17 @@ const BAD_TSP_BODIES: [string, string, RegExp][] = [
   ['a non-integer seed', '{"coordinates": [[0,0],[1,1]], "seed": 1.5}', /seed must be a non-negative integer/],
 ];
 
+const BAD_BINARY_BODIES: [string, string, string, RegExp][] = [
+  ['qubo', 'no matrix', '{}', /one of Q or terms is required/],
+  ['qubo', 'a Q that is not square', '{"Q": [[1,2],[3]]}', /Q must be square: row 1 has 1 entries, expected 2/],
+  ['qubo', 'a non-numeric coefficient', '{"terms": [[0,1,"x"]]}', /terms\[0\]\[2\] must be a finite number/],
+  ['qubo', 'a term outside n', '{"n": 2, "terms": [[0,5,1]]}', /vertex 5 is outside 0..1/],
+  ['maxcut', 'no graph', '{}', /one of edges or gset is required/],
+  ['maxcut', 'a self-loop', '{"edges": [[1,1,2]]}', /self-loop/],
+  ['maxcut', 'G-set text with a bad vertex', '{"gset": "3 1\\n1 5 1"}', /gset: G-set line 2: vertex outside 1..3/],
+  ['maxcut', 'more vertices than the limit', '{"n": 100000, "edges": [[0,1]]}', /n is 100000; the limit is/],
+];
+
 for (const storeKind of STORES) {
   describe(`bad input on ${storeKind}`, () => {
     let store: StoreHandle;
@@ -58,6 +69,14 @@ for (const storeKind of STORES) {
     for (const [name, body, message] of BAD_TSP_BODIES) {
       test(`POST /v1/optimize/tsp with ${name} is a 400 naming the problem`, async () => {
         const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', { key: TENANT_KEYS.acme, rawBody: body });
+        assert.equal(response.status, 400);
+        assert.match(response.body.error.message, message);
+      });
+    }
+
+    for (const [kind, name, body, message] of BAD_BINARY_BODIES) {
+      test(`POST /v1/optimize/${kind} with ${name} is a 400 naming the problem`, async () => {
+        const response = await api(bridge.http, 'POST', `/v1/optimize/${kind}`, { key: TENANT_KEYS.acme, rawBody: body });
         assert.equal(response.status, 400);
         assert.match(response.body.error.message, message);
       });
