@@ -2,6 +2,9 @@ import { loadConfig, ConfigError } from './config/config.js';
 import { NativeUwsUnavailable } from './server/uws.js';
 import { startBridge } from './bridge.js';
 
+// One client's failure must not take every other client down with the process: log it loudly instead.
+process.on('unhandledRejection', (reason) => console.error('unhandled rejection:', reason));
+
 try {
   const bridge = await startBridge(loadConfig());
   let stopping = false;
