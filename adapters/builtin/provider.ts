@@ -1,8 +1,8 @@
-import type { EventDraft } from '../../src/core/event.js';
+import type { Problem } from '../../src/core/problem.js';
 import type { Provider, ProviderRun, ProviderStart } from '../../src/core/provider.js';
-import { solveAnnealing } from '../../src/solver/index.js';
-import type { SolveOutcome } from '../../src/solver/types.js';
 import { inSpan } from '../../src/telemetry/tracing.js';
+import { runAnnealing } from './annealing-run.js';
+import { runLinear, validateLinearModel } from './linear-run.js';
 
 export interface BuiltinOptions {
   progressIntervalMs: number;
@@ -12,66 +12,39 @@ export interface BuiltinOptions {
 
 const now = (): string => new Date().toISOString();
 
-function terminal(outcome: SolveOutcome): EventDraft {
-  const result = {
-    status: outcome.stopReason,
-    objective: outcome.objective,
-    solution: outcome.solution,
-    runtimeS: outcome.runtimeS,
-    gpuSeconds: outcome.gpuSeconds,
-    device: outcome.device,
-    data: { iterations: outcome.iterations },
-  };
-  return { type: outcome.stopReason === 'cancelled' ? 'cancelled' : 'completed', at: now(), iteration: outcome.iterations, result };
-}
-
-/** The bridge's own solver as a provider: one annealing run per job, in a worker thread. */
+/** The bridge's own solvers as a provider: annealing (QUBO, Max-Cut, TSP) and LP/MIP, in worker threads. */
 export function builtinProvider(options: BuiltinOptions): Provider {
   return {
     name: 'builtin',
-    kinds: new Set(['tsp', 'qubo', 'maxcut']),
+    kinds: new Set(['tsp', 'qubo', 'maxcut', 'lp']),
+    validate(problem: Problem) {
+      if (problem.kind === 'lp') validateLinearModel(problem.model);
+    },
     start({ job, sink, lastSeq }: ProviderStart): ProviderRun {
       const controller = new AbortController();
       let stopped = false;
       const problem = job.problem;
-      if (problem.kind !== 'tsp' && problem.kind !== 'qubo' && problem.kind !== 'maxcut') {
-        throw new Error(`the built-in annealer cannot run ${problem.kind} problems`);
-      }
-      const params = {
-        ...job.params,
-        timeLimitS: job.params.timeLimitS ?? options.defaultTimeLimitS,
-        device: job.params.device ?? options.device,
-      };
+      const timeLimitS = job.params.timeLimitS ?? options.defaultTimeLimitS;
       sink.emit({
         type: 'started',
         at: now(),
-        stage: 'annealing',
+        stage: problem.kind === 'lp' ? 'solving' : 'annealing',
         message: lastSeq > 0 ? 'restarted after a bridge restart; the solver begins again' : 'solver started',
       });
+      const run = { progressIntervalMs: options.progressIntervalMs, signal: controller.signal, sink, stopped: () => stopped };
       const done = inSpan('solver run', { attributes: { 'optbridge.job_id': job.id, 'optbridge.kind': problem.kind } }, async (span) => {
         try {
-          const outcome = await solveAnnealing({
-            problem,
-            params,
-            progressIntervalMs: options.progressIntervalMs,
-            signal: controller.signal,
-            onProgress: (p) =>
-              sink.emit({
-                type: 'progress',
-                at: now(),
-                iteration: p.iteration,
-                objective: p.energy,
-                bestObjective: p.bestEnergy,
-                bestSolution: p.bestSolution,
-                temperature: p.temperature,
-              }),
-          });
-          span.setAttribute('optbridge.device', outcome.device);
-          if (!stopped) sink.emit(terminal(outcome));
-        } catch (error) {
-          if (!stopped) {
-            sink.emit({ type: 'failed', at: now(), error: { code: 'solver_error', message: (error as Error).message } });
+          if (problem.kind === 'lp') {
+            await runLinear(problem.model, { ...run, timeLimitS });
+            span.setAttribute('optbridge.device', 'cpu:highs');
+          } else if (problem.kind === 'tsp' || problem.kind === 'qubo' || problem.kind === 'maxcut') {
+            const device = await runAnnealing(problem, { ...job.params, timeLimitS, device: job.params.device ?? options.device }, run);
+            span.setAttribute('optbridge.device', device);
+          } else {
+            throw new Error(`the built-in provider cannot run ${problem.kind} problems`);
           }
+        } catch (error) {
+          if (!stopped) sink.emit({ type: 'failed', at: now(), error: { code: 'solver_error', message: (error as Error).message } });
         }
       });
       return {

@@ -1,6 +1,6 @@
-import type { EventDraft } from './event.js';
+import type { EventDraft, JobEvent } from './event.js';
 import type { Job } from './job.js';
-import type { ProblemKind } from './problem.js';
+import type { Problem, ProblemKind } from './problem.js';
 
 /** Where a provider hands its decoded events; ingest gives them their seq. */
 export interface EventSink {
@@ -12,6 +12,10 @@ export interface ProviderStart {
   sink: EventSink;
   /** Last seq already recorded for this job: non-zero when a session resumes after a restart or takeover. */
   lastSeq: number;
+  /** Stores the vendor's id for the job as soon as it exists, so a restarted bridge reattaches instead of creating it again. */
+  recordUpstreamId(id: string): Promise<void>;
+  /** The job's recorded events, newest first: where a resuming provider finds its place (e.g. the last upstream event id). */
+  recorded(): AsyncIterable<JobEvent>;
 }
 
 /** One running upstream session (or built-in solver run) for one job. */
@@ -28,5 +32,7 @@ export interface Provider {
   readonly name: string;
   /** Problem kinds this provider can run; routing refuses the others before a job is created. */
   readonly kinds: ReadonlySet<ProblemKind>;
+  /** Refuses a problem this provider would fail on, before a job exists (throws BridgeError). */
+  validate?(problem: Problem): void;
   start(start: ProviderStart): ProviderRun;
 }

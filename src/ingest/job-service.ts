@@ -1,6 +1,7 @@
 import { BridgeError, notFound } from '../core/errors.js';
 import { newJobId } from '../core/ids.js';
 import { FINAL_JOB_STATUSES, type Job, type SolveParams } from '../core/job.js';
+import type { JobEvent } from '../core/event.js';
 import type { Problem, ProblemKind } from '../core/problem.js';
 import type { Provider, ProviderRun } from '../core/provider.js';
 import type { Hub } from '../hub/hub.js';
@@ -27,6 +28,17 @@ export interface SubmitRequest {
   params: SolveParams;
   /** Request field `provider` or header `X-Bridge-Provider`; routing rules otherwise. */
   provider?: string | undefined;
+}
+
+const RECORDED_PAGE = 256;
+
+/** A job's recorded events from `lastSeq` back to the first, read a page at a time and only as far as the reader goes. */
+async function* newestFirst(store: EventStore, jobId: string, lastSeq: number): AsyncGenerator<JobEvent> {
+  for (let before = lastSeq; before > 0; before -= RECORDED_PAGE) {
+    const from = Math.max(0, before - RECORDED_PAGE);
+    const page = await store.read(jobId, from, before - from);
+    yield* page.reverse();
+  }
 }
 
 interface Running {
@@ -59,6 +71,7 @@ export class JobService {
 
   async submit(request: SubmitRequest): Promise<Job> {
     const provider = this.providerFor(request.problem.kind, request.provider);
+    provider.validate?.(request.problem);
     return inSpan(
       'job submit',
       { kind: SpanKind.INTERNAL, attributes: { 'optbridge.provider': provider.name, 'optbridge.kind': request.problem.kind } },
@@ -131,7 +144,13 @@ export class JobService {
 
   #start(job: Job, provider: Provider, lastHash: string | null, traceContext: Context): void {
     const session = new IngestSession(job, { writer: this.#deps.writer, hub: this.#deps.hub, traceContext, lastHash });
-    const run = provider.start({ job, sink: session, lastSeq: job.lastSeq });
+    const run = provider.start({
+      job,
+      sink: session,
+      lastSeq: job.lastSeq,
+      recordUpstreamId: (id) => this.#deps.jobs.setUpstreamId(job.id, id),
+      recorded: () => newestFirst(this.#deps.store, job.id, job.lastSeq),
+    });
     this.#running.set(job.id, { session, run });
     void run.done
       .catch((error: unknown) => {

@@ -2,7 +2,7 @@ import type { StopReason } from './types.js';
 
 /**
  * What the run loop drives: one annealer on one device. Work happens in epochs of a fixed number of
- * sweeps that depends only on the problem and the replica count, never on the clock, so every epoch
+ * sweeps that depends only on the problem, the replica count and the device, never on the clock, so every epoch
  * boundary of a seeded run is reproducible whatever the machine's speed.
  */
 export interface AnnealingEngine {
@@ -10,6 +10,8 @@ export interface AnnealingEngine {
   readonly device: string;
   /** Sweeps per replica so far (a sweep is n move attempts, n the problem size). */
   readonly sweeps: number;
+  /** Move or flip attempts so far, over all replicas. */
+  readonly attempts: number;
   readonly bestEnergy: number;
   /** Seconds the GPU was busy; 0 on the CPU. */
   readonly gpuSeconds: number;
@@ -31,6 +33,7 @@ export interface EngineResult {
   solution: number[];
   energy: number;
   iterations: number;
+  attempts: number;
   stopReason: StopReason;
   gpuSeconds: number;
   device: string;

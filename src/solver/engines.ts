@@ -25,3 +25,18 @@ export function createCpuEngine(problem: AnnealingProblem, seed: number, replica
       return new PtCpuAnnealer(binaryModel(problem), { seed, replicas: replicas ?? PT_REPLICAS });
   }
 }
+
+/** 'gpu' takes the WebGPU engine where one applies and falls back to the CPU otherwise. */
+export async function createEngine(
+  problem: AnnealingProblem,
+  seed: number,
+  replicas: number | undefined,
+  device: 'cpu' | 'gpu',
+): Promise<AnnealingEngine> {
+  if (device === 'gpu') {
+    const { createGpuEngine } = await import('./gpu/gpu-engines.js');
+    const engine = await createGpuEngine(problem, seed, replicas);
+    if (engine !== null) return engine;
+  }
+  return createCpuEngine(problem, seed, replicas);
+}

@@ -4,6 +4,7 @@ import type { AnnealingEngine } from './engine.js';
 export class FixedEngine implements AnnealingEngine {
   readonly device = 'cpu';
   readonly sweeps = 0;
+  readonly attempts = 0;
   readonly gpuSeconds = 0;
   readonly exhausted = true;
   readonly bestEnergy: number;

@@ -47,6 +47,10 @@ export class PtCpuAnnealer implements AnnealingEngine {
     }
   }
 
+  get attempts(): number {
+    return this.sweeps * this.#model.n * this.#x.length;
+  }
+
   bestSolution(): number[] {
     return Array.from(this.#best);
   }

@@ -58,6 +58,7 @@ export async function runEngine(
     solution: engine.bestSolution(),
     energy: engine.bestEnergy,
     iterations: engine.sweeps,
+    attempts: engine.attempts,
     stopReason,
     gpuSeconds: engine.gpuSeconds,
     device: engine.device,

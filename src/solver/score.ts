@@ -61,16 +61,26 @@ export function scoreSolution(problem: AnnealingProblem, solution: readonly numb
   return problem.kind === 'qubo' ? quboEnergy(problem, solution) : cutEnergy(problem, solution);
 }
 
-/** Energies are sums of many terms; the solver keeps them incrementally, so allow rounding, nothing more. */
-export function energiesAgree(a: number, b: number): boolean {
-  return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+/**
+ * Energies are sums of many terms kept incrementally, in f64 on the CPU and f32 on the GPU, so allow
+ * that much rounding and nothing more.
+ */
+export function energiesAgree(a: number, b: number, relative = 1e-6): boolean {
+  return Math.abs(a - b) <= relative * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-export function checkClaimedEnergy(problem: AnnealingProblem, solution: readonly number[], claimed: number): number {
+export const F32_TOLERANCE = 1e-4;
+
+export function checkClaimedEnergy(
+  problem: AnnealingProblem,
+  solution: readonly number[],
+  claimed: number,
+  device = 'cpu',
+): number {
   const scored = scoreSolution(problem, solution);
-  if (!energiesAgree(scored, claimed)) {
+  if (!energiesAgree(scored, claimed, device === 'cpu' ? undefined : F32_TOLERANCE)) {
     throw new SolutionCheckError(
-      `${problem.kind} solver claimed energy ${claimed} but the CPU re-scores its solution at ${scored}`,
+      `${problem.kind} solver on ${device} claimed energy ${claimed} but the CPU re-scores its solution at ${scored}`,
     );
   }
   return scored;

@@ -4,7 +4,7 @@ import { type TspInstance, tourCost } from './tsp-instance.js';
 import { type TspSchedule, tspSchedule } from './tsp-schedule.js';
 
 /** Chance that a 2-opt partner is drawn from all cities instead of the neighbour list, so every tour stays reachable. */
-const FAR_MOVE = 1 / 16;
+export const FAR_MOVE = 1 / 16;
 
 /**
  * Many independent replicas of simulated annealing over tours with 2-opt and or-opt moves, each
@@ -68,6 +68,10 @@ export class TspCpuAnnealer implements AnnealingEngine {
       this.#energy[r] = tourCost(inst, tour);
       this.#offerBest(r);
     }
+  }
+
+  get attempts(): number {
+    return this.sweeps * this.#inst.n * this.#tours.length;
   }
 
   bestSolution(): number[] {

@@ -14,11 +14,11 @@ export interface TspSchedule {
   epochSweeps: number;
 }
 
-/** About 2^18 move attempts per epoch over all replicas: milliseconds on either device. */
-const MOVES_PER_EPOCH = 1 << 18;
+/** Move attempts per epoch over all replicas on the CPU: some milliseconds. */
+export const CPU_MOVES_PER_EPOCH = 1 << 18;
 
-export function tspSchedule(inst: TspInstance, replicas: number): TspSchedule {
-  const epochSweeps = Math.max(1, Math.round(MOVES_PER_EPOCH / Math.max(1, inst.n * replicas)));
+export function tspSchedule(inst: TspInstance, replicas: number, movesPerEpoch = CPU_MOVES_PER_EPOCH): TspSchedule {
+  const epochSweeps = Math.max(1, Math.round(movesPerEpoch / Math.max(1, inst.n * replicas)));
   const cycleSweeps = Math.max(200, Math.ceil(400000 / Math.max(inst.n, 1)));
   return {
     startT: inst.scale * 1.0,

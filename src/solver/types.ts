@@ -26,6 +26,8 @@ export interface SolveOutcome {
   /** Adapter description on the GPU path, "cpu" otherwise. */
   device: string;
   iterations: number;
+  /** Move (TSP) or flip (QUBO, Max-Cut) attempts over all replicas: the throughput benchmarks compare. */
+  moveAttempts?: number;
   stopReason: StopReason;
 }
 

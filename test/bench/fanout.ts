@@ -104,7 +104,3 @@ export async function benchFanout(): Promise<{ rows: string[][] }> {
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { rows } = await benchFanout();
-  for (const row of rows) console.log(row.join(' | '));
-}

@@ -83,7 +83,3 @@ export async function benchReplayMemory(): Promise<{ rows: string[][] }> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { rows } = await benchReplayMemory();
-  for (const row of rows) console.log(row.join(' | '));
-}

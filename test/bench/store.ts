@@ -84,7 +84,3 @@ export async function benchStore(): Promise<{ rows: string[][] }> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { rows } = await benchStore();
-  for (const row of rows) console.log(row.join(' | '));
-}

@@ -6,10 +6,13 @@ import { Rng } from '../../src/solver/random.js';
 import { tourLength } from '../../src/solver/score.js';
 import type { SolveOutcome, SolveProgress, SolveRequest } from '../../src/solver/types.js';
 
-function request(problem: TspProblem, overrides: Partial<SolveRequest> = {}): SolveRequest {
+const DEVICES = ['cpu', 'gpu'] as const;
+const allowNoGpu = process.env.OPTBRIDGE_ALLOW_NO_GPU === '1';
+
+function request(problem: TspProblem, device: string, overrides: Partial<SolveRequest> = {}): SolveRequest {
   return {
     problem,
-    params: { seed: 7, device: 'cpu', timeLimitS: 30 },
+    params: { seed: 7, device, timeLimitS: 60 },
     progressIntervalMs: 100,
     signal: new AbortController().signal,
     onProgress: () => {},
@@ -52,11 +55,16 @@ function assertPermutation(tour: number[], n: number): void {
   assert.deepEqual([...tour].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
 }
 
-describe('solveAnnealing: TSP on the CPU', () => {
+function assertDevice(outcome: SolveOutcome, device: (typeof DEVICES)[number]): void {
+  if (device === 'cpu') assert.equal(outcome.device, 'cpu');
+  else if (!allowNoGpu) assert.match(outcome.device, /^webgpu:/, 'no WebGPU adapter (set OPTBRIDGE_ALLOW_NO_GPU=1 to accept the CPU)');
+}
+
+describe('solveAnnealing: TSP edge cases', () => {
   for (const n of [1, 2, 3, 4]) {
     it(`solves n = ${n} exactly`, async () => {
       const problem = randomInstance(n, n, false);
-      const outcome = await solveAnnealing(request(problem));
+      const outcome = await solveAnnealing(request(problem, 'gpu'));
       assertPermutation(outcome.solution, n);
       assert.equal(outcome.objective, heldKarp(problem.distances));
       assert.equal(outcome.stopReason, 'converged');
@@ -64,89 +72,102 @@ describe('solveAnnealing: TSP on the CPU', () => {
     });
   }
 
-  for (const symmetric of [true, false]) {
-    for (const n of [5, 7, 9]) {
-      it(`finds the Held–Karp optimum, n = ${n}, ${symmetric ? 'symmetric' : 'asymmetric'}`, async () => {
-        const problem = randomInstance(n, 100 + n, symmetric);
-        const optimum = heldKarp(problem.distances);
-        const outcome = await solveAnnealing(request(problem, { params: { seed: n, device: 'cpu', targetEnergy: optimum, timeLimitS: 60 } }));
-        assert.equal(outcome.stopReason, 'target_reached');
-        assert.equal(outcome.objective, optimum);
-        assert.equal(tourLength(problem, outcome.solution), optimum);
-      });
-    }
-  }
-
-  it('gives the same result for the same seed and sweep budget', async () => {
-    const problem = randomInstance(40, 5, true);
-    const run = (): Promise<SolveOutcome> =>
-      solveAnnealing(request(problem, { sweepLimit: 3000, params: { seed: 11, device: 'cpu', replicas: 4, timeLimitS: 120 } }));
-    const [a, b] = [await run(), await run()];
-    assert.equal(a.stopReason, 'converged');
-    assert.deepEqual(a.solution, b.solution);
-    assert.equal(a.objective, b.objective);
-    assert.equal(a.iterations, b.iterations);
-  });
-
-  it('reports progress with a re-scored best tour', async () => {
-    const problem = randomInstance(60, 9, true);
-    const seen: SolveProgress[] = [];
-    await solveAnnealing(request(problem, { params: { seed: 1, device: 'cpu', timeLimitS: 0.6 }, onProgress: (p) => seen.push(p) }));
-    assert.ok(seen.length >= 2, `expected progress events, got ${seen.length}`);
-    for (const p of seen) {
-      assertPermutation(p.bestSolution, 60);
-      assert.equal(p.bestEnergy, tourLength(problem, p.bestSolution));
-      assert.ok(p.temperature > 0);
-    }
-    for (let k = 1; k < seen.length; k++) {
-      assert.ok(seen[k]!.iteration > seen[k - 1]!.iteration);
-      assert.ok(seen[k]!.bestEnergy <= seen[k - 1]!.bestEnergy);
-    }
-  });
-
-  it('stops on cancel before the next progress event', async () => {
-    const problem = randomInstance(200, 3, true);
-    const controller = new AbortController();
-    const events: string[] = [];
-    const outcome = await solveAnnealing(
-      request(problem, {
-        signal: controller.signal,
-        params: { seed: 2, device: 'cpu', timeLimitS: 120 },
-        onProgress: () => {
-          events.push('progress');
-          if (events.length === 2) {
-            events.push('abort');
-            controller.abort();
-          }
-        },
-      }),
-    );
-    events.push('outcome');
-    assert.deepEqual(events, ['progress', 'progress', 'abort', 'outcome']);
-    assert.equal(outcome.stopReason, 'cancelled');
-    assert.ok(outcome.runtimeS < 60);
-    assertPermutation(outcome.solution, 200);
-    assert.equal(outcome.objective, tourLength(problem, outcome.solution));
-  });
-
-  it('stops as soon as the target energy is reached', async () => {
-    const problem = randomInstance(50, 4, true);
-    const events: string[] = [];
-    const outcome = await solveAnnealing(
-      request(problem, {
-        params: { seed: 2, device: 'cpu', timeLimitS: 120, targetEnergy: Number.MAX_VALUE },
-        onProgress: () => events.push('progress'),
-      }),
-    );
-    assert.equal(outcome.stopReason, 'target_reached');
-    assert.equal(outcome.iterations, 0);
-    assert.deepEqual(events, []);
+  it('runs asymmetric instances on the CPU even when the GPU is asked for', async () => {
+    const problem = randomInstance(8, 21, false);
+    const optimum = heldKarp(problem.distances);
+    const outcome = await solveAnnealing(request(problem, 'gpu', { params: { seed: 3, device: 'gpu', targetEnergy: optimum, timeLimitS: 60 } }));
+    assert.equal(outcome.device, 'cpu');
+    assert.equal(outcome.objective, optimum);
   });
 
   it('rejects a malformed distance matrix', async () => {
-    await assert.rejects(
-      solveAnnealing(request({ kind: 'tsp', distances: [[0, 1], [1]] })),
-      /distances\[1\] must have 2 entries/,
-    );
+    await assert.rejects(solveAnnealing(request({ kind: 'tsp', distances: [[0, 1], [1]] }, 'cpu')), /distances\[1\] must have 2 entries/);
   });
 });
+
+for (const device of DEVICES) {
+  describe(`solveAnnealing: TSP on ${device}`, () => {
+    const symmetries = device === 'cpu' ? [true, false] : [true];
+    for (const symmetric of symmetries) {
+      for (const n of [5, 7, 9]) {
+        it(`finds the Held–Karp optimum, n = ${n}, ${symmetric ? 'symmetric' : 'asymmetric'}`, async () => {
+          const problem = randomInstance(n, 100 + n, symmetric);
+          const optimum = heldKarp(problem.distances);
+          const outcome = await solveAnnealing(request(problem, device, { params: { seed: n, device, targetEnergy: optimum, timeLimitS: 60 } }));
+          assertDevice(outcome, device);
+          assert.equal(outcome.stopReason, 'target_reached');
+          assert.equal(outcome.objective, optimum);
+          assert.equal(tourLength(problem, outcome.solution), optimum);
+        });
+      }
+    }
+
+    it('gives the same result for the same seed and sweep budget', async () => {
+      const problem = randomInstance(40, 5, true);
+      const run = (): Promise<SolveOutcome> =>
+        solveAnnealing(request(problem, device, { sweepLimit: 600, params: { seed: 11, device, replicas: 4, timeLimitS: 300 } }));
+      const a = await run();
+      const b = await run();
+      assertDevice(a, device);
+      assert.equal(a.stopReason, 'converged');
+      assert.deepEqual(a.solution, b.solution);
+      assert.equal(a.objective, b.objective);
+      assert.equal(a.iterations, b.iterations);
+    });
+
+    it('reports progress with a re-scored best tour', async () => {
+      const problem = randomInstance(60, 9, true);
+      const seen: SolveProgress[] = [];
+      await solveAnnealing(request(problem, device, { params: { seed: 1, device, timeLimitS: 1 }, onProgress: (p) => seen.push(p) }));
+      assert.ok(seen.length >= 2, `expected progress events, got ${seen.length}`);
+      for (const p of seen) {
+        assertPermutation(p.bestSolution, 60);
+        assert.equal(p.bestEnergy, tourLength(problem, p.bestSolution));
+        assert.ok(p.temperature > 0);
+      }
+      for (let k = 1; k < seen.length; k++) {
+        assert.ok(seen[k]!.iteration > seen[k - 1]!.iteration);
+        assert.ok(seen[k]!.bestEnergy <= seen[k - 1]!.bestEnergy);
+      }
+    });
+
+    it('stops on cancel before the next progress event', async () => {
+      const problem = randomInstance(200, 3, true);
+      const controller = new AbortController();
+      const events: string[] = [];
+      const outcome = await solveAnnealing(
+        request(problem, device, {
+          signal: controller.signal,
+          params: { seed: 2, device, timeLimitS: 300 },
+          onProgress: () => {
+            events.push('progress');
+            if (events.length === 2) {
+              events.push('abort');
+              controller.abort();
+            }
+          },
+        }),
+      );
+      events.push('outcome');
+      assert.deepEqual(events, ['progress', 'progress', 'abort', 'outcome']);
+      assert.equal(outcome.stopReason, 'cancelled');
+      assert.ok(outcome.runtimeS < 120);
+      assertPermutation(outcome.solution, 200);
+      assert.equal(outcome.objective, tourLength(problem, outcome.solution));
+    });
+
+    it('stops at the first progress check once the target is reached', async () => {
+      const problem = randomInstance(30, 4, true);
+      const events: string[] = [];
+      const outcome = await solveAnnealing(
+        request(problem, device, {
+          params: { seed: 2, device, timeLimitS: 300, targetEnergy: Number.MAX_VALUE },
+          onProgress: () => events.push('progress'),
+        }),
+      );
+      assert.equal(outcome.stopReason, 'target_reached');
+      assert.equal(outcome.iterations, 0);
+      assert.deepEqual(events, []);
+    });
+  });
+}

@@ -3,6 +3,11 @@
  * runs. Resolves to null when there is no adapter (no Vulkan driver), so callers fall back to the CPU.
  */
 export interface GpuContext {
+  /**
+   * The object `create()` returned. Dawn tears its instance down when this is garbage collected,
+   * and a device that outlives it crashes the process on its next tick, so the context holds it.
+   */
+  gpu: GPU;
   device: GPUDevice;
   /** `webgpu:<vendor>/<architecture>/<description>`, reported as the run's device. */
   description: string;
@@ -21,13 +26,18 @@ export function gpuContext(): Promise<GpuContext | null> {
 }
 
 async function open(): Promise<GpuContext | null> {
-  const { create, globals } = await import('webgpu');
+  const dawn = await import('webgpu').catch(() => null);
+  if (dawn === null) return null;
+  const { create, globals } = dawn;
   Object.assign(globalThis, globals);
   const gpu = create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter === null) return null;
   const device = await adapter.requestDevice({
-    requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize },
+    requiredLimits: {
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+    },
   });
   void device.lost.then(() => {
     opening = null;
@@ -35,6 +45,7 @@ async function open(): Promise<GpuContext | null> {
   const { vendor, architecture, description, device: model } = adapter.info;
   const software = adapter.info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(`${description} ${model}`);
   return {
+    gpu,
     device,
     description: `webgpu:${vendor || 'unknown'}/${architecture || 'unknown'}/${description || model || 'unknown'}`,
     software,

@@ -3,10 +3,10 @@ import type { AnnealingEngine, EngineOptions } from '../engine.js';
 import { type PtSchedule, ptSchedule, ptStart } from '../pt-schedule.js';
 import { type Copy, bindAll, compilePipelines, storageBuffer, submitAndRead, uniformBuffer } from './gpu-buffers.js';
 import type { GpuContext } from './gpu-context.js';
-import { PT_WGSL } from './pt-kernels.js';
+import { PT_BYTES_PER_VARIABLE, PT_FIXED_BYTES, ptWgsl } from './pt-kernels.js';
 
 /** Spin tests per epoch: a software adapter is as slow as the CPU path; a real GPU wants big batches. */
-const TRIES_PER_EPOCH = { software: 1 << 18, hardware: 1 << 24 };
+const TRIES_PER_EPOCH = { software: 1 << 17, hardware: 1 << 24 };
 const HEAD = 4;
 const ENTRY_POINTS = ['init', 'sweep', 'exchange', 'reduce'] as const;
 
@@ -80,11 +80,21 @@ export class PtGpuAnnealer implements AnnealingEngine {
     this.#bindGroup = group;
   }
 
+  /** Whether a replica's fields and bits fit in one workgroup's memory on this device. */
+  static fits(ctx: GpuContext, model: BinaryModel): boolean {
+    return capacity(model.n) * PT_BYTES_PER_VARIABLE + PT_FIXED_BYTES <= ctx.device.limits.maxComputeWorkgroupStorageSize;
+  }
+
   static async create(ctx: GpuContext, model: BinaryModel, options: EngineOptions): Promise<PtGpuAnnealer> {
     const engine = new PtGpuAnnealer(ctx, model, options);
-    engine.#pipelines = await compilePipelines(ctx.device, 'parallel tempering', PT_WGSL, engine.#layout, ENTRY_POINTS);
+    const code = ptWgsl(capacity(model.n));
+    engine.#pipelines = await compilePipelines(ctx.device, 'parallel tempering', code, engine.#layout, ENTRY_POINTS);
     await engine.#run(0);
     return engine;
+  }
+
+  get attempts(): number {
+    return this.sweeps * this.#model.n * this.#schedule.replicas;
   }
 
   bestSolution(): number[] {
@@ -158,4 +168,8 @@ export class PtGpuAnnealer implements AnnealingEngine {
   dispose(): void {
     for (const buffer of this.#buffers.all) buffer.destroy();
   }
+}
+
+function capacity(n: number): number {
+  return Math.max(32, Math.ceil(n / 32) * 32);
 }

@@ -7,7 +7,9 @@ import { HASH_WGSL } from '../counter-hash.js';
  * its couplings into the neighbours' fields in parallel, and resumes right after it: exactly the
  * sequential sweep the CPU runs, with one barrier round per flip or per WG rejected tests.
  *
- * Buffers (R replicas, L rungs per ladder, n variables, m stored couplings):
+ * A replica's fields and bits live in workgroup memory for the whole dispatch: on-chip, and only
+ * workgroup barriers are needed. Storage, between dispatches
+ * (R replicas, L rungs per ladder, n variables, m stored couplings):
  *   graph_u: row_start[n+1] | cols[m]          graph_f: h[n] | weights[m]
  *   spins:   x[R·n] | best_x[R·n] | global_best_x[n]
  *   fields:  f[R·n]
@@ -16,7 +18,12 @@ import { HASH_WGSL } from '../counter-hash.js';
  */
 export const PT_WORKGROUP = 64;
 
-export const PT_WGSL = /* wgsl */ `
+/** Workgroup bytes per variable (an f32 field and a bit) plus the fixed scratch, for sizing `capacity`. */
+export const PT_BYTES_PER_VARIABLE = 4.125;
+export const PT_FIXED_BYTES = 8 * PT_WORKGROUP + 64;
+
+export function ptWgsl(capacity: number): string {
+  return /* wgsl */ `
 ${HASH_WGSL}
 
 struct Params { n: u32, replicas: u32, sweeps: u32, rungs: u32 }
@@ -30,44 +37,51 @@ struct Params { n: u32, replicas: u32, sweeps: u32, rungs: u32 }
 @group(0) @binding(6) var<storage, read_write> control: array<u32>;
 
 const WG: u32 = ${PT_WORKGROUP}u;
+const CAP: u32 = ${capacity}u;
 const NONE: u32 = 0xffffffffu;
 const HEAD: u32 = 4u;
 
+var<workgroup> f: array<f32, CAP>;
+var<workgroup> bits: array<u32, CAP / 32u>;
 var<workgroup> first: atomic<u32>;
 var<workgroup> partial: array<f32, WG>;
 var<workgroup> partial_index: array<u32, WG>;
 var<workgroup> chosen: u32;
 var<workgroup> shared_energy: f32;
 
-fn keep_if_best(r: u32, energy: f32, lid: u32) {
+fn bit(i: u32) -> u32 { return (bits[i >> 5u] >> (i & 31u)) & 1u; }
+
+fn load_bits(base: u32, lid: u32) {
   let n = params.n;
-  let slot = params.replicas + r;
-  let best = reals[slot];
-  workgroupBarrier();
-  if (energy < best) {
-    let src = r * n;
-    let dst = params.replicas * n + r * n;
-    for (var i = lid; i < n; i += WG) { spins[dst + i] = spins[src + i]; }
-    if (lid == 0u) { reals[slot] = energy; }
+  for (var w = lid; w < (n + 31u) / 32u; w += WG) {
+    var word = 0u;
+    for (var b = 0u; b < 32u && w * 32u + b < n; b++) { word |= (spins[base + w * 32u + b] & 1u) << b; }
+    bits[w] = word;
   }
-  storageBarrier();
+  workgroupBarrier();
+}
+
+fn store_bits(to: u32, lid: u32) {
+  for (var i = lid; i < params.n; i += WG) { spins[to + i] = bit(i); }
 }
 
 // Local fields and energy from x, from scratch: at the start and every epoch, shedding float drift.
 @compute @workgroup_size(WG)
 fn init(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let n = params.n;
+  let R = params.replicas;
   let r = wid.x;
   let base = r * n;
+  let best = reals[R + r];
+  load_bits(base, lid);
   var sum = 0.0;
   for (var i = lid; i < n; i += WG) {
-    var f = graph_f[i];
+    var fi = graph_f[i];
     for (var e = graph_u[i]; e < graph_u[i + 1u]; e++) {
-      let j = graph_u[n + 1u + e];
-      if (spins[base + j] == 1u) { f += graph_f[n + e]; }
+      if (bit(graph_u[n + 1u + e]) == 1u) { fi += graph_f[n + e]; }
     }
-    fields[base + i] = f;
-    if (spins[base + i] == 1u) { sum += 0.5 * (graph_f[i] + f); }
+    fields[base + i] = fi;
+    if (bit(i) == 1u) { sum += 0.5 * (graph_f[i] + fi); }
   }
   partial[lid] = sum;
   workgroupBarrier();
@@ -78,7 +92,10 @@ fn init(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     reals[r] = total;
   }
   let energy = workgroupUniformLoad(&shared_energy);
-  keep_if_best(r, energy, lid);
+  if (energy < best) {
+    store_bits(R * n + base, lid);
+    if (lid == 0u) { reals[R + r] = energy; }
+  }
 }
 
 @compute @workgroup_size(WG)
@@ -91,6 +108,10 @@ fn sweep(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
   let t = reals[2u * R + control[HEAD + 2u * R + r]];
   let sweep_base = control[0];
   var energy = reals[r];
+  var best = reals[R + r];
+  var improved = false;
+  for (var i = lid; i < n; i += WG) { f[i] = fields[base + i]; }
+  load_bits(base, lid);
   for (var s = 0u; s < params.sweeps; s++) {
     let sweep_index = sweep_base + s;
     var cursor = 0u;
@@ -100,8 +121,7 @@ fn sweep(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
       workgroupBarrier();
       let i = cursor + lid;
       if (i < n) {
-        let f = fields[base + i];
-        let delta = select(-f, f, spins[base + i] == 0u);
+        let delta = select(-f[i], f[i], bit(i) == 0u);
         if (delta <= 0.0 || hash_uniform(key, sweep_index, i) < exp(-delta / t)) { atomicMin(&first, i); }
       }
       let a = workgroupUniformLoad(&first);
@@ -109,22 +129,31 @@ fn sweep(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
         cursor += WG;
         continue;
       }
-      let xa = spins[base + a];
-      let fa = fields[base + a];
+      let xa = bit(a);
+      let fa = f[a];
       workgroupBarrier();
       energy += select(-fa, fa, xa == 0u);
       let sign = select(-1.0, 1.0, xa == 0u);
       for (var e = graph_u[a] + lid; e < graph_u[a + 1u]; e += WG) {
         let j = graph_u[n + 1u + e];
-        fields[base + j] += sign * graph_f[n + e];
+        f[j] += sign * graph_f[n + e];
       }
-      if (lid == 0u) { spins[base + a] = 1u - xa; }
-      storageBarrier();
+      if (lid == 0u) { bits[a >> 5u] ^= 1u << (a & 31u); }
+      workgroupBarrier();
       cursor = a + 1u;
     }
-    keep_if_best(r, energy, lid);
+    if (energy < best) {
+      best = energy;
+      store_bits(R * n + base, lid);
+      improved = true;
+    }
   }
-  if (lid == 0u) { reals[r] = energy; }
+  for (var i = lid; i < n; i += WG) { fields[base + i] = f[i]; }
+  store_bits(base, lid);
+  if (lid == 0u) {
+    reals[r] = energy;
+    if (improved) { reals[R + r] = best; }
+  }
 }
 
 // Swaps neighbouring rungs of every ladder (even pairs on even rounds), then advances the counters.
@@ -133,6 +162,7 @@ fn exchange(@builtin(local_invocation_index) lid: u32) {
   let R = params.replicas;
   let L = params.rungs;
   let round = control[1];
+  let sweep_base = control[0];
   let parity = round & 1u;
   let per_ladder = (L - parity) / 2u;
   let total = (R / L) * per_ladder;
@@ -150,10 +180,10 @@ fn exchange(@builtin(local_invocation_index) lid: u32) {
       control[HEAD + 2u * R + cold] = k + 1u;
     }
   }
-  storageBarrier();
+  workgroupBarrier();
   if (lid == 0u) {
     control[1] = round + 1u;
-    control[0] += params.sweeps;
+    control[0] = sweep_base + params.sweeps;
   }
 }
 
@@ -190,3 +220,4 @@ fn reduce(@builtin(local_invocation_index) lid: u32) {
   for (var i = lid; i < n; i += WG) { spins[2u * R * n + i] = spins[R * n + g * n + i]; }
 }
 `;
+}

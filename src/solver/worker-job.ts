@@ -1,0 +1,83 @@
+import type { CancelFlag, FromWorker, ToWorker } from './worker-protocol.js';
+import { acquireWorker, discardWorker, releaseWorker } from './worker-pool.js';
+
+export interface WorkerJobHooks<Progress, Result> {
+  signal: AbortSignal;
+  cancel: CancelFlag;
+  progressIntervalMs: number;
+  /** Called with each progress message; a throw fails the job. */
+  onProgress(progress: Progress, device: string): void;
+  /**
+   * The answer to give when the worker has not stopped one interval after a cancel (stuck in one
+   * long native call); null fails the job instead.
+   */
+  onOverdue(device: string): Result | null;
+}
+
+/**
+ * Runs one job on a pooled worker thread and settles with its result. A cancel sets the shared flag
+ * the worker polls; if the worker has not answered one interval later (inside one long native call),
+ * the job settles with the fallback anyway and the worker rejoins the pool when it finishes. Workers
+ * are never terminated mid-job: Dawn aborts the whole process when its thread is torn down under it.
+ */
+export function runWorkerJob<Progress, Result>(message: ToWorker, hooks: WorkerJobHooks<Progress, Result>): Promise<Result> {
+  return new Promise<Result>((resolve, reject) => {
+    const worker = acquireWorker(message.type === 'anneal' && message.job.device === 'gpu');
+    let device = 'unknown';
+    let settled = false;
+    let overdue: NodeJS.Timeout | undefined;
+
+    const settle = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(overdue);
+      hooks.signal.removeEventListener('abort', onAbort);
+      outcome();
+    };
+
+    const onAbort = (): void => {
+      Atomics.store(hooks.cancel, 0, 1);
+      overdue = setTimeout(() => {
+        const fallback = hooks.onOverdue(device);
+        if (fallback !== null) settle(() => resolve(fallback));
+        else settle(() => reject(new Error('solver did not stop after cancel')));
+      }, Math.max(hooks.progressIntervalMs, 50));
+    };
+
+    worker.on('message', (msg: FromWorker<Progress, Result>) => {
+      switch (msg.type) {
+        case 'started':
+          device = msg.device;
+          break;
+        case 'progress':
+          if (settled || hooks.signal.aborted) break;
+          try {
+            hooks.onProgress(msg.progress, device);
+          } catch (error) {
+            Atomics.store(hooks.cancel, 0, 1);
+            settle(() => reject(error));
+          }
+          break;
+        case 'done':
+          releaseWorker(worker);
+          settle(() => resolve(msg.result));
+          break;
+        case 'error': {
+          discardWorker(worker);
+          const error = new Error(`solver failed: ${msg.message}`);
+          settle(() => reject(error));
+          break;
+        }
+      }
+    });
+    worker.on('error', (error) => {
+      discardWorker(worker);
+      settle(() => reject(error));
+    });
+    worker.on('exit', (code) => settle(() => reject(new Error(`solver worker exited with code ${code}`))));
+
+    if (hooks.signal.aborted) onAbort();
+    else hooks.signal.addEventListener('abort', onAbort, { once: true });
+    worker.postMessage(message);
+  });
+}

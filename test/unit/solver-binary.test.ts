@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import type { MaxCutProblem, QuboProblem } from '../../src/core/problem.js';
+import { parseBqp } from '../../src/solver/formats.js';
+import { solveAnnealing } from '../../src/solver/index.js';
+import { Rng } from '../../src/solver/random.js';
+import { cutEnergy, quboEnergy } from '../../src/solver/score.js';
+import type { SolveOutcome, SolveRequest } from '../../src/solver/types.js';
+
+const DEVICES = ['cpu', 'gpu'] as const;
+const allowNoGpu = process.env.OPTBRIDGE_ALLOW_NO_GPU === '1';
+
+function request(problem: QuboProblem | MaxCutProblem, device: string, overrides: Partial<SolveRequest> = {}): SolveRequest {
+  return {
+    problem,
+    params: { seed: 5, device, timeLimitS: 60 },
+    progressIntervalMs: 100,
+    signal: new AbortController().signal,
+    onProgress: () => {},
+    ...overrides,
+  };
+}
+
+function randomQubo(n: number, seed: number, density: number): QuboProblem {
+  const rng = new Rng(seed);
+  const terms: [number, number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      if (i === j || rng.nextFloat() < density) terms.push([i, j, rng.below(41) - 20]);
+    }
+  }
+  return { kind: 'qubo', n, terms };
+}
+
+function randomGraph(n: number, seed: number): MaxCutProblem {
+  const rng = new Rng(seed);
+  const edges: [number, number, number][] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (rng.nextFloat() < 0.4) edges.push([i, j, 1 + rng.below(5)]);
+  return { kind: 'maxcut', n, edges };
+}
+
+function bruteForce(n: number, energy: (x: number[]) => number): number {
+  let best = Infinity;
+  for (let mask = 0; mask < 1 << n; mask++) {
+    best = Math.min(best, energy(Array.from({ length: n }, (_, i) => (mask >> i) & 1)));
+  }
+  return best;
+}
+
+function assertDevice(outcome: SolveOutcome, device: (typeof DEVICES)[number]): void {
+  if (device === 'cpu') assert.equal(outcome.device, 'cpu');
+  else if (!allowNoGpu) assert.match(outcome.device, /^webgpu:/, 'no WebGPU adapter (set OPTBRIDGE_ALLOW_NO_GPU=1 to accept the CPU)');
+}
+
+for (const device of DEVICES) {
+  describe(`solveAnnealing: QUBO and Max-Cut on ${device}`, () => {
+    for (const [n, density] of [
+      [1, 0],
+      [2, 1],
+      [8, 0.5],
+      [14, 0.3],
+    ] as const) {
+      it(`QUBO n = ${n}: reaches the brute-force optimum`, async () => {
+        const problem = randomQubo(n, 40 + n, density);
+        const optimum = bruteForce(n, (x) => quboEnergy(problem, x));
+        const outcome = await solveAnnealing(request(problem, device, { params: { seed: n, device, targetEnergy: optimum, timeLimitS: 60 } }));
+        assertDevice(outcome, device);
+        assert.equal(outcome.stopReason, 'target_reached');
+        assert.equal(outcome.objective, optimum);
+        assert.equal(quboEnergy(problem, outcome.solution), optimum);
+      });
+    }
+
+    it('Max-Cut n = 14: reaches the brute-force optimum, reported as minus the cut', async () => {
+      const problem = randomGraph(14, 3);
+      const optimum = bruteForce(14, (x) => cutEnergy(problem, x));
+      assert.ok(optimum < 0);
+      const outcome = await solveAnnealing(request(problem, device, { params: { seed: 1, device, targetEnergy: optimum, timeLimitS: 60 } }));
+      assertDevice(outcome, device);
+      assert.equal(outcome.objective, optimum);
+    });
+
+    it('bqp50 #1: reaches the proven optimum 2098', async () => {
+      const [problem] = parseBqp(await readFile(new URL('../../../shared/data/bqp50.txt', import.meta.url), 'utf8'));
+      const outcome = await solveAnnealing(request(problem!, device, { params: { seed: 3, device, targetEnergy: -2098, timeLimitS: 120 } }));
+      assert.equal(outcome.objective, -2098);
+      assert.equal(outcome.stopReason, 'target_reached');
+    });
+
+    it('gives the same result for the same seed and sweep budget', async () => {
+      const problem = randomQubo(60, 8, 0.2);
+      const run = (): Promise<SolveOutcome> =>
+        solveAnnealing(request(problem, device, { sweepLimit: 200, params: { seed: 9, device, replicas: 8, timeLimitS: 300 } }));
+      const a = await run();
+      const b = await run();
+      assertDevice(a, device);
+      assert.equal(a.stopReason, 'converged');
+      assert.deepEqual(a.solution, b.solution);
+      assert.equal(a.iterations, b.iterations);
+    });
+
+    it('stops on cancel before the next progress event', async () => {
+      const problem = randomGraph(300, 8);
+      const controller = new AbortController();
+      const events: string[] = [];
+      const outcome = await solveAnnealing(
+        request(problem, device, {
+          signal: controller.signal,
+          params: { seed: 2, device, timeLimitS: 300 },
+          onProgress: (p) => {
+            events.push('progress');
+            assert.equal(p.bestEnergy, cutEnergy(problem, p.bestSolution));
+            if (events.length === 1) {
+              events.push('abort');
+              controller.abort();
+            }
+          },
+        }),
+      );
+      events.push('outcome');
+      assert.deepEqual(events, ['progress', 'abort', 'outcome']);
+      assert.equal(outcome.stopReason, 'cancelled');
+      assert.equal(outcome.objective, cutEnergy(problem, outcome.solution));
+    });
+  });
+}
+
+describe('solveAnnealing: binary input checks', () => {
+  it('rejects lower-triangular QUBO terms and out-of-range vertices', async () => {
+    await assert.rejects(solveAnnealing(request({ kind: 'qubo', n: 2, terms: [[1, 0, 3]] }, 'cpu')), /upper triangle/);
+    await assert.rejects(solveAnnealing(request({ kind: 'maxcut', n: 2, edges: [[0, 2, 1]] }, 'cpu')), /outside 0\.\.1/);
+  });
+});

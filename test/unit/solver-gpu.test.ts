@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { MaxCutProblem, QuboProblem } from '../../src/core/problem.js';
+import { binaryModel, modelEnergy } from '../../src/solver/binary-model.js';
+import { type GpuContext, gpuContext } from '../../src/solver/gpu/gpu-context.js';
+import { PtGpuAnnealer } from '../../src/solver/gpu/pt-gpu-annealer.js';
+import { TspGpuAnnealer } from '../../src/solver/gpu/tsp-gpu-annealer.js';
+import { Rng } from '../../src/solver/random.js';
+import { cutEnergy, quboEnergy, tourLength } from '../../src/solver/score.js';
+import { tspInstance } from '../../src/solver/tsp-instance.js';
+
+/** CI installs lavapipe, so a missing adapter is a broken setup, not a reason to skip. */
+const context: GpuContext | null = await gpuContext();
+const allowNoGpu = process.env.OPTBRIDGE_ALLOW_NO_GPU === '1';
+
+function floatQubo(n: number, seed: number): QuboProblem {
+  const rng = new Rng(seed);
+  const terms: [number, number, number][] = [];
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (i === j || rng.nextFloat() < 0.3) terms.push([i, j, rng.nextFloat() * 8 - 4]);
+  return { kind: 'qubo', n, terms };
+}
+
+function graph(n: number, seed: number): MaxCutProblem {
+  const rng = new Rng(seed);
+  const edges: [number, number, number][] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (rng.nextFloat() < 0.1) edges.push([i, j, 1 + rng.below(3)]);
+  return { kind: 'maxcut', n, edges };
+}
+
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a), Math.abs(b));
+
+describe('WebGPU kernels', () => {
+  it('finds a WebGPU adapter', (t) => {
+    if (context === null && allowNoGpu) {
+      t.diagnostic('no adapter; OPTBRIDGE_ALLOW_NO_GPU=1');
+      return;
+    }
+    assert.ok(context, 'no WebGPU adapter: install a Vulkan driver (lavapipe) or set OPTBRIDGE_ALLOW_NO_GPU=1');
+    assert.match(context.description, /^webgpu:/);
+  });
+
+  if (context === null) return;
+  const gpu = context;
+
+  for (const problem of [floatQubo(90, 1), graph(150, 2)]) {
+    it(`parallel tempering kernel agrees with the CPU on ${problem.kind} energies, before and after sweeps`, async () => {
+      const model = binaryModel(problem);
+      const engine = await PtGpuAnnealer.create(gpu, model, { seed: 4, replicas: 12 });
+      try {
+        for (let round = 0; round < 3; round++) {
+          const { states, energies } = await engine.snapshot();
+          assert.equal(states.length, 12);
+          states.forEach((x, r) => {
+            const cpu = problem.kind === 'qubo' ? quboEnergy(problem, x) : cutEnergy(problem, x);
+            assert.ok(close(energies[r]!, cpu), `replica ${r}: GPU ${energies[r]} vs CPU ${cpu}`);
+            assert.ok(close(modelEnergy(model, x), cpu));
+          });
+          await engine.epoch();
+        }
+        const best = engine.bestSolution();
+        const cpu = problem.kind === 'qubo' ? quboEnergy(problem, best) : cutEnergy(problem, best);
+        assert.ok(close(engine.bestEnergy, cpu));
+      } finally {
+        engine.dispose();
+      }
+    });
+  }
+
+  it('TSP kernel agrees with the CPU on tour lengths, and keeps every tour a permutation', async () => {
+    const rng = new Rng(6);
+    const pts = Array.from({ length: 70 }, () => [rng.nextFloat() * 100, rng.nextFloat() * 100] as const);
+    const problem = { kind: 'tsp' as const, distances: pts.map((a) => pts.map((b) => Math.hypot(a[0] - b[0], a[1] - b[1]))) };
+    const engine = await TspGpuAnnealer.create(gpu, tspInstance(problem), { seed: 2, replicas: 6 });
+    try {
+      for (let round = 0; round < 3; round++) {
+        const { states, energies } = await engine.snapshot();
+        states.forEach((tour, r) => {
+          assert.deepEqual([...tour].sort((a, b) => a - b), Array.from({ length: 70 }, (_, i) => i));
+          assert.ok(close(energies[r]!, tourLength(problem, tour)), `replica ${r}: GPU ${energies[r]} vs CPU ${tourLength(problem, tour)}`);
+        });
+        await engine.epoch();
+      }
+      assert.ok(close(engine.bestEnergy, tourLength(problem, engine.bestSolution())));
+    } finally {
+      engine.dispose();
+    }
+  });
+});

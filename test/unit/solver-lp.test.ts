@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type LinearProgress, ModelError, solveLinear } from '../../src/solver/index.js';
+import { Rng } from '../../src/solver/random.js';
+
+/** The JAOT documentation's example. Its printed result (30, 60 → 3500) is illustrative and breaks labor_hours. */
+const productionPlanning = {
+  name: 'production_planning',
+  objective: { sense: 'maximize', expression: '50*widgets + 40*gadgets' },
+  variables: [
+    { name: 'widgets', type: 'integer', lower_bound: 0, upper_bound: 100 },
+    { name: 'gadgets', type: 'integer', lower_bound: 0, upper_bound: 80 },
+  ],
+  constraints: [
+    { name: 'machine_hours', expression: '2*widgets + 3*gadgets <= 240' },
+    { name: 'labor_hours', expression: '4*widgets + 2*gadgets <= 200' },
+  ],
+};
+
+/** Brute force over the integer box: the true optimum of production_planning. */
+function productionOptimum(): { value: number; widgets: number; gadgets: number } {
+  let best = { value: -Infinity, widgets: 0, gadgets: 0 };
+  for (let w = 0; w <= 100; w++) {
+    for (let g = 0; g <= 80; g++) {
+      if (2 * w + 3 * g <= 240 && 4 * w + 2 * g <= 200 && 50 * w + 40 * g > best.value) best = { value: 50 * w + 40 * g, widgets: w, gadgets: g };
+    }
+  }
+  return best;
+}
+
+/** Cornuéjols–Dawande market split: tiny, and famously slow for branch and bound. */
+function marketSplit(seed: number): Record<string, unknown> {
+  const rng = new Rng(seed);
+  const n = 36;
+  const variables = Array.from({ length: n }, (_, j) => ({ name: `x${j}`, type: 'binary' }));
+  const constraints = Array.from({ length: 5 }, (_, i) => {
+    const a = Array.from({ length: n }, () => rng.below(100));
+    const rhs = Math.floor(a.reduce((s, v) => s + v, 0) / 2);
+    return { name: `split${i}`, expression: `${a.map((v, j) => `${v}*x${j}`).join(' + ')} + s${i}p - s${i}m = ${rhs}` };
+  });
+  const slacks = Array.from({ length: 5 }, (_, i) => [
+    { name: `s${i}p`, type: 'continuous' },
+    { name: `s${i}m`, type: 'continuous' },
+  ]).flat();
+  return {
+    objective: { sense: 'minimize', expression: slacks.map((s) => s.name).join(' + ') },
+    variables: [...variables, ...slacks],
+    constraints,
+  };
+}
+
+describe('solveLinear (HiGHS)', () => {
+  it('solves production_planning to its true optimum', async () => {
+    const expected = productionOptimum();
+    assert.deepEqual(expected, { value: 3550, widgets: 15, gadgets: 70 });
+    const outcome = await solveLinear(productionPlanning, { timeLimitS: 30 });
+    assert.equal(outcome.status, 'optimal');
+    assert.equal(outcome.objective, 3550);
+    assert.deepEqual(outcome.solution, { widgets: 15, gadgets: 70 });
+    assert.equal(outcome.gap, 0);
+  });
+
+  it('solves a continuous LP with constants, parentheses and both sides', async () => {
+    const outcome = await solveLinear({
+      objective: { sense: 'min', expression: '3*(x + y) - y + 10' },
+      variables: [
+        { name: 'x', type: 'continuous' },
+        { name: 'y', type: 'continuous', upper_bound: null },
+      ],
+      constraints: [
+        { name: 'demand', expression: 'x + 2*y >= 8 - x' },
+        { name: 'cap', expression: 'y <= 3' },
+      ],
+    });
+    assert.equal(outcome.status, 'optimal');
+    assert.ok(Math.abs(outcome.objective! - 19) < 1e-9, `objective ${outcome.objective}`);
+    assert.ok(Math.abs(outcome.solution.x! - 1) < 1e-9 && Math.abs(outcome.solution.y! - 3) < 1e-9);
+  });
+
+  it('reports an infeasible variant', async () => {
+    const outcome = await solveLinear({
+      ...productionPlanning,
+      constraints: [...productionPlanning.constraints, { name: 'volume', expression: 'widgets + gadgets >= 200' }],
+    });
+    assert.equal(outcome.status, 'infeasible');
+    assert.equal(outcome.objective, null);
+    assert.deepEqual(outcome.solution, {});
+  });
+
+  it('reports an unbounded model', async () => {
+    const outcome = await solveLinear({
+      objective: { sense: 'maximize', expression: 'x - y' },
+      variables: [{ name: 'x' }, { name: 'y' }],
+      constraints: [{ name: 'link', expression: 'x - 2*y <= 4' }],
+    });
+    assert.equal(outcome.status, 'unbounded');
+  });
+
+  for (const [expression, pattern] of [
+    ['2*widgets + * gadgets <= 240', /constraints\[0\]\.expression \(machine_hours\): expected a number, a variable or "\(" but found "\*" at column 13/],
+    ['2*widgets*gadgets <= 240', /product of two variables is not linear at column 10/],
+    ['2*widget + 3*gadgets <= 240', /unknown variable "widget" at column 3/],
+    ['2*widgets + 3*gadgets', /expected a comparison .* at column 22/],
+    ['2*widgets + 3*gadgets <= 240)', /unexpected "\)" at column 29/],
+    ['2*widgets $ 3 <= 1', /unexpected character "\$" at column 11/],
+  ] as const) {
+    it(`points at the bad token in "${expression}"`, async () => {
+      await assert.rejects(
+        solveLinear({ ...productionPlanning, constraints: [{ name: 'machine_hours', expression }] }),
+        (error: unknown) => error instanceof ModelError && pattern.test(error.message) && error.field.startsWith('constraints[0]'),
+      );
+    });
+  }
+
+  it('rejects malformed fields with their path', async () => {
+    await assert.rejects(solveLinear({ ...productionPlanning, objective: { sense: 'up', expression: 'widgets' } }), /objective\.sense: must be "minimize" or "maximize"/);
+    await assert.rejects(
+      solveLinear({ ...productionPlanning, variables: [{ name: 'widgets', type: 'int' }] }),
+      /variables\[0\]\.type: must be "continuous", "integer" or "binary", got "int"/,
+    );
+  });
+
+  it('stops at the time limit with the incumbent so far', async () => {
+    const outcome = await solveLinear(marketSplit(1), { timeLimitS: 1 });
+    assert.equal(outcome.status, 'time_limit');
+    assert.ok(outcome.runtimeS < 30);
+  });
+
+  it('cancels a long branch and bound, progress before the abort, none after', async () => {
+    const controller = new AbortController();
+    const events: string[] = [];
+    const seen: LinearProgress[] = [];
+    const outcome = await solveLinear(marketSplit(2), {
+      timeLimitS: 300,
+      signal: controller.signal,
+      progressIntervalMs: 100,
+      onProgress: (p) => {
+        seen.push(p);
+        events.push('progress');
+        if (events.length === 2) {
+          events.push('abort');
+          controller.abort();
+        }
+      },
+    });
+    events.push('outcome');
+    assert.deepEqual(events, ['progress', 'progress', 'abort', 'outcome']);
+    assert.equal(outcome.status, 'cancelled');
+    assert.ok(outcome.runtimeS < 120);
+    assert.ok(seen.every((p) => p.nodes >= 0 && p.runtimeS >= 0));
+  });
+});
