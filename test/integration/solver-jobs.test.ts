@@ -1,0 +1,80 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { collect } from '../helpers/ws-client.js';
+
+const SQUARE = [[0, 0], [3, 0], [3, 4], [0, 4]];
+
+async function submit(bridge: TestBridge, kind: string, body: unknown): Promise<string> {
+  const response = await api(bridge.http, 'POST', `/v1/optimize/${kind}`, { key: TENANT_KEYS.acme, body });
+  assert.equal(response.status, 202, JSON.stringify(response.body));
+  return response.body.job_id;
+}
+
+const stream = (bridge: TestBridge, jobId: string) => `${bridge.ws}/v1/jobs/${jobId}/stream?token=${TENANT_KEYS.acme}&after=0`;
+
+describe('built-in solver jobs through the bridge', () => {
+  let store: StoreHandle;
+  let bridge: TestBridge;
+
+  before(async () => {
+    store = await openTestStore('postgres');
+    bridge = await startTestBridge(store);
+  });
+
+  after(async () => {
+    await bridge.close();
+    await store.dispose();
+  });
+
+  test('a target energy stops the job as soon as it is reached, long before its time limit', async () => {
+    const jobId = await submit(bridge, 'tsp', { coordinates: SQUARE, time_limit_s: 600, target_energy: 14 });
+    const watched = await collect(stream(bridge, jobId));
+    const completed = watched.messages.at(-1);
+    assert.equal(completed.type, 'completed');
+    assert.equal(completed.result.objective, 14);
+    assert.equal(completed.x_bridge.result.status, 'target_reached');
+  });
+
+  test('cancel ends a running job within one progress interval, with the best solution so far', async () => {
+    const coordinates = Array.from({ length: 60 }, (_, i) => [Math.cos(i * 1.7) * 50 + i, Math.sin(i * 0.9) * 50]);
+    const jobId = await submit(bridge, 'tsp', { coordinates, time_limit_s: 600 });
+    let cancelAt = -1;
+    const watched = await collect(stream(bridge, jobId), {
+      onMessage: (message: any) => {
+        if (message.type === 'progress' && cancelAt < 0 && message.x_bridge.seq >= 3) {
+          cancelAt = message.x_bridge.seq;
+          void api(bridge.http, 'POST', `/v1/jobs/${jobId}/cancel`, { key: TENANT_KEYS.acme }).then((r) => assert.equal(r.status, 202));
+        }
+      },
+    });
+    const last = watched.messages.at(-1);
+    assert.equal(last.type, 'cancelled');
+    const progressAfterCancel = watched.messages.filter((m) => m.type === 'progress' && m.x_bridge.seq > cancelAt);
+    assert.ok(progressAfterCancel.length <= 2, `${progressAfterCancel.length} progress events after the cancel request`);
+    assert.equal(last.x_bridge.result.solution.length, 60);
+    const job = await api(bridge.http, 'GET', `/v1/jobs/${jobId}`, { key: TENANT_KEYS.acme });
+    assert.equal(job.body.status, 'cancelled');
+  });
+
+  test('QUBO and Max-Cut run on the WebGPU adapter by default and record the device and GPU time', async () => {
+    const qubo = await submit(bridge, 'qubo', { Q: [[-1, 2, 0], [0, -1, 2], [0, 0, -1]], time_limit_s: 0.5, seed: 1 });
+    const maxcut = await submit(bridge, 'maxcut', { edges: [[0, 1], [1, 2], [2, 3], [3, 0], [0, 2]], time_limit_s: 0.5, seed: 1 });
+    const [q, m] = await Promise.all([collect(stream(bridge, qubo)), collect(stream(bridge, maxcut))]);
+    assert.equal(q.messages.at(-1).result.objective, -2);
+    assert.deepEqual(q.messages.at(-1).result.solution, [1, 0, 1]);
+    assert.equal(m.messages.at(-1).result.objective, -4);
+    for (const jobId of [qubo, maxcut]) {
+      const job = await api(bridge.http, 'GET', `/v1/jobs/${jobId}`, { key: TENANT_KEYS.acme });
+      assert.match(job.body.device, /^webgpu:/);
+      assert.ok(job.body.result.gpu_seconds > 0);
+    }
+  });
+
+  test('solver "cpu" forces the CPU path', async () => {
+    const jobId = await submit(bridge, 'maxcut', { edges: [[0, 1], [1, 2]], time_limit_s: 0.3, solver: 'cpu' });
+    const watched = await collect(stream(bridge, jobId));
+    assert.equal(watched.messages.at(-1).result.objective, -2);
+    assert.equal((await api(bridge.http, 'GET', `/v1/jobs/${jobId}`, { key: TENANT_KEYS.acme })).body.device, 'cpu');
+  });
+});
