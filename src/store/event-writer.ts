@@ -14,88 +14,86 @@ const MAX_LINKS = 32;
 export interface EventWriterOptions {
   flushIntervalMs: number;
   maxBatchEvents: number;
-  /** Batches committing at once; more than one needs a pooled connection (pg), PGlite serialises them. */
+  /** Lanes committing in parallel; more than one needs a pooled connection (pg), PGlite serialises them. */
   concurrency: number;
   onError?: (error: unknown, attempt: number) => void;
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
 
+/** Events of the jobs that hash to one lane; a lane has at most one batch in flight. */
+interface Lane {
+  queue: Pending[];
+  timer: NodeJS.Timeout | undefined;
+  flushing: Promise<void> | undefined;
+}
+
+function laneOf(jobId: string, lanes: number): number {
+  let h = 0;
+  for (let i = 0; i < jobId.length; i++) h = (h * 31 + jobId.charCodeAt(i)) | 0;
+  return Math.abs(h) % lanes;
+}
+
 /**
- * Groups events from every job into batched transactions: one round trip per batch, never per event.
- * Up to `concurrency` batches are in flight at once (Postgres commits them in parallel), but `append`
- * promises resolve strictly in the order events were appended, so publishing stays in seq order.
- * A failed flush is retried with the same batch (the store is idempotent on (job_id, seq)), so an
- * accepted event is only ever delayed, never dropped.
+ * Groups events into batched transactions: one round trip per batch, never per event. Jobs are spread
+ * over `concurrency` lanes; each lane commits its batches one after another, so a job's stored seqs never
+ * have a hole (not even after a crash) and its `append` promises resolve in seq order, while different
+ * lanes commit in parallel. A failed flush is retried with the same batch (the store is idempotent on
+ * (job_id, seq)), so an accepted event is only ever delayed, never dropped.
  */
 export class EventWriter {
   readonly #store: EventStore;
   readonly #options: EventWriterOptions;
-  #queue: Pending[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  #inFlight = 0;
-  #acknowledged: Promise<void> = Promise.resolve();
+  readonly #lanes: Lane[];
   #closed = false;
 
   constructor(store: EventStore, options: EventWriterOptions) {
     this.#store = store;
     this.#options = options;
+    this.#lanes = Array.from({ length: options.concurrency }, () => ({ queue: [], timer: undefined, flushing: undefined }));
   }
 
   append(stored: StoredEvent, job: JobStateUpdate, traceContext: Context = context.active()): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('event writer is closed'));
+    const lane = this.#lanes[laneOf(job.id, this.#lanes.length)]!;
     return new Promise((resolve) => {
-      this.#queue.push({ stored, job, traceContext, resolve });
-      this.#schedule();
+      lane.queue.push({ stored, job, traceContext, resolve });
+      this.#schedule(lane);
     });
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#startFlushes();
-    while (this.#inFlight > 0 || this.#queue.length > 0) {
-      await this.#acknowledged;
-      this.#startFlushes();
+    for (const lane of this.#lanes) this.#schedule(lane);
+    while (this.#lanes.some((lane) => lane.flushing || lane.queue.length > 0)) {
+      await Promise.all(this.#lanes.map((lane) => lane.flushing));
     }
-    await this.#acknowledged;
   }
 
   /**
-   * A full batch goes at once; a partial one waits for the flush interval, or for the batch in flight
-   * to finish, so events arriving meanwhile join it instead of costing a transaction each.
+   * A full batch goes at once; a partial one waits for the flush interval, or for the lane's batch in
+   * flight to finish, so events arriving meanwhile join it instead of costing a transaction each.
    */
-  #schedule(): void {
-    if (this.#queue.length === 0) return;
-    if (this.#queue.length >= this.#options.maxBatchEvents || this.#closed) {
-      this.#startFlushes();
+  #schedule(lane: Lane): void {
+    if (lane.flushing || lane.queue.length === 0) return;
+    if (lane.queue.length >= this.#options.maxBatchEvents || this.#closed || this.#options.flushIntervalMs === 0) {
+      clearTimeout(lane.timer);
+      lane.timer = undefined;
+      lane.flushing = this.#flush(lane);
       return;
     }
-    if (this.#inFlight > 0 || this.#timer) return;
-    if (this.#options.flushIntervalMs === 0) {
-      this.#startFlushes();
-      return;
-    }
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#startFlushes();
+    lane.timer ??= setTimeout(() => {
+      lane.timer = undefined;
+      if (!lane.flushing) lane.flushing = this.#flush(lane);
     }, this.#options.flushIntervalMs);
   }
 
-  #startFlushes(): void {
-    while (this.#queue.length > 0 && this.#inFlight < this.#options.concurrency) {
-      const batch = this.#queue.splice(0, this.#options.maxBatchEvents);
-      this.#inFlight++;
-      const written = this.#writeWithRetry(batch);
-      this.#acknowledged = Promise.all([this.#acknowledged, written]).then(() => {
-        for (const pending of batch) pending.resolve();
-      });
-      void written.finally(() => {
-        this.#inFlight--;
-        this.#schedule();
-      });
-    }
+  async #flush(lane: Lane): Promise<void> {
+    const batch = lane.queue.splice(0, this.#options.maxBatchEvents);
+    await this.#writeWithRetry(batch);
+    for (const pending of batch) pending.resolve();
+    lane.flushing = undefined;
+    this.#schedule(lane);
   }
 
   async #writeWithRetry(batch: Pending[]): Promise<void> {

@@ -27,7 +27,7 @@ function event(seq: number): JobEvent {
   return { jobId: 'job_w', seq, type: 'progress', at: new Date(seq).toISOString() };
 }
 
-test('batches commit concurrently but appends resolve in append order', async () => {
+test("a job's appends resolve in append order, in batches", async () => {
   const { store, batches } = fakeStore([30, 5, 1, 20]);
   const writer = new EventWriter(store, { flushIntervalMs: 1, maxBatchEvents: 10, concurrency: 3 });
   const resolved: number[] = [];
@@ -66,4 +66,36 @@ test('appending after close is refused rather than silently dropped', async () =
   const writer = new EventWriter(store, { flushIntervalMs: 1, maxBatchEvents: 10, concurrency: 1 });
   await writer.close();
   await assert.rejects(writer.append({ event: event(1), hash: 'h' }, { id: 'job_w', status: 'running', lastSeq: 1, lastHash: 'h' }), /closed/);
+});
+
+test("one job's batches never commit concurrently (no holes in its seqs); different jobs' batches do", async () => {
+  const inFlight = new Map<string, number>();
+  let overlapWithinJob = false;
+  let maxConcurrent = 0;
+  let concurrent = 0;
+  const store = {
+    async append(batch: StoreBatch) {
+      const jobs = new Set(batch.events.map((e) => e.event.jobId));
+      concurrent++;
+      maxConcurrent = Math.max(maxConcurrent, concurrent);
+      for (const job of jobs) {
+        if (inFlight.get(job)) overlapWithinJob = true;
+        inFlight.set(job, 1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      for (const job of jobs) inFlight.set(job, 0);
+      concurrent--;
+    },
+  } as unknown as EventStore;
+  const writer = new EventWriter(store, { flushIntervalMs: 1, maxBatchEvents: 5, concurrency: 4 });
+  const appends: Promise<void>[] = [];
+  for (let seq = 1; seq <= 40; seq++) {
+    for (const jobId of ['job_a', 'job_b', 'job_c', 'job_d']) {
+      appends.push(writer.append({ event: { ...event(seq), jobId }, hash: 'h' }, { id: jobId, status: 'running', lastSeq: seq, lastHash: 'h' }));
+    }
+  }
+  await Promise.all(appends);
+  await writer.close();
+  assert.equal(overlapWithinJob, false);
+  assert.ok(maxConcurrent > 1, 'batches of different jobs overlap');
 });
