@@ -2,10 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { builtinProvider } from '../adapters/builtin/provider.js';
 import { DIALECTS } from '../adapters/index.js';
-import { VENDOR_NAMES, type Config } from './config/config.js';
+import { jaotProvider } from '../adapters/jaot/provider.js';
+import { matcraftProvider } from '../adapters/matcraft/provider.js';
+import { mutagentProvider } from '../adapters/mutagent/provider.js';
+import { neroxProvider } from '../adapters/nerox/provider.js';
+import { VENDOR_NAMES, type Config, type VendorName } from './config/config.js';
 import type { Provider } from './core/provider.js';
 import { LocalHub, type Hub } from './hub/hub.js';
 import { JobService } from './ingest/job-service.js';
+import { upstreamSettings, type UpstreamSettings } from './ingest/upstream/settings.js';
 import { Authenticator } from './server/auth.js';
 import { startServer, type RunningServer } from './server/app.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
@@ -41,11 +46,23 @@ async function ensureApiKeys(config: Config, tenants: TenantRepository): Promise
   return key;
 }
 
+const VENDOR_PROVIDERS: Record<VendorName, (settings: UpstreamSettings) => Provider> = {
+  nerox: neroxProvider,
+  jaot: jaotProvider,
+  matcraft: matcraftProvider,
+  mutagent: mutagentProvider,
+};
+
 function providers(config: Config): { available: Map<string, Provider>; unconfigured: Map<string, string> } {
   const available = new Map<string, Provider>();
   available.set('builtin', builtinProvider({ ...config.solver }));
   const unconfigured = new Map<string, string>();
   for (const vendor of VENDOR_NAMES) {
+    const settings = upstreamSettings(vendor, config.providers[vendor]);
+    if (settings) {
+      available.set(vendor, VENDOR_PROVIDERS[vendor](settings));
+      continue;
+    }
     const upper = vendor.toUpperCase();
     unconfigured.set(vendor, `provider "${vendor}" is not configured: set ${upper}_URL and ${upper}_API_KEY`);
   }

@@ -10,6 +10,8 @@ export interface VendorSettings {
   url: string | null;
   /** Only ever read from the environment (`<VENDOR>_API_KEY`). */
   apiKey: string | null;
+  /** Optional tuning (backoff, timeouts, keepalive, paths), validated by src/ingest/upstream/settings.ts. */
+  [tuning: string]: unknown;
 }
 
 export interface Config {
@@ -200,9 +202,11 @@ export function loadConfig(env: Env = process.env): Config {
       VENDOR_NAMES.map((name) => {
         const settings = isObject(providers[name]) ? (providers[name] as Json) : {};
         const key = env[`${name.toUpperCase()}_API_KEY`];
+        if ('apiKey' in settings) throw new ConfigError(`providers.${name}.apiKey`, `keys come only from ${name.toUpperCase()}_API_KEY in the environment`);
         return [
           name,
           {
+            ...settings,
             url: optionalUrl(settings.url, `${name.toUpperCase()}_URL`, ['http:', 'https:']),
             apiKey: key && key.trim() !== '' ? key : null,
           },

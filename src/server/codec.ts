@@ -1,3 +1,4 @@
+import { BridgeError, invalid } from '../core/errors.js';
 import type { JobEvent } from '../core/event.js';
 
 type CanonicalKey = keyof JobEvent;
@@ -26,4 +27,43 @@ export function compact<T extends Record<string, unknown>>(message: T): T {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Splits a bag of named values (metrics, a result's data) into the names a dialect documents and the rest,
+ * so documented names land on their own fields and the others travel under `x_bridge`.
+ */
+export function splitKnown<V>(
+  bag: Record<string, V> | undefined,
+  names: readonly string[],
+): { known: Record<string, V>; rest: Record<string, V> | undefined } {
+  const known: Record<string, V> = {};
+  const rest: Record<string, V> = {};
+  for (const [key, value] of Object.entries(bag ?? {})) {
+    if (names.includes(key)) known[key] = value;
+    else rest[key] = value;
+  }
+  return { known, rest: Object.keys(rest).length > 0 ? rest : undefined };
+}
+
+/**
+ * A request body whose whole content is the vendor's problem: the bridge's `provider` field (or the
+ * `X-Bridge-Provider` header) chooses the provider and is not part of the problem.
+ */
+export function takeProvider(body: Record<string, unknown>, header: string): { provider: string | undefined; rest: Record<string, unknown> } {
+  const { provider, ...rest } = body;
+  if (provider !== undefined && typeof provider !== 'string') throw invalid('provider must be a string');
+  return { provider: provider ?? (header || undefined), rest };
+}
+
+/** The error for a client frame a dialect does not take; malformed JSON and unknown messages are told apart. */
+export function unexpectedFrame(text: string, accepted: string): BridgeError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return new BridgeError('invalid_json', `message is not valid JSON; ${accepted}`);
+  }
+  const type = isRecord(parsed) && typeof parsed.type === 'string' ? `type "${parsed.type}"` : 'without a type';
+  return invalid(`unknown message ${type}; ${accepted}`);
 }

@@ -5,7 +5,7 @@ import type { ServerContext } from './context.js';
 import type { SocketState } from './socket-io.js';
 import type { WebSocket } from './uws.js';
 
-const PAGE_SIZE = 500;
+export const PAGE_SIZE = 500;
 
 /**
  * One job followed on one socket: stored history first, then the live uWS topic. A Mutagent socket

@@ -46,11 +46,20 @@ export function statusLine(status: number): string {
   return `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
 }
 
+/** A parameter that is not valid percent-encoding stays as sent: throwing here, in uWS's callback, would end the process. */
+export function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 function capture(req: HttpRequest, paramCount: number): RequestInfo {
   const headers = new Map<string, string>();
   req.forEach((key, value) => headers.set(key, value));
   const params: string[] = [];
-  for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i) ?? ''));
+  for (let i = 0; i < paramCount; i++) params.push(decodeParam(req.getParameter(i) ?? ''));
   return {
     method: req.getMethod().toUpperCase(),
     path: req.getUrl(),

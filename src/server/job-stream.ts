@@ -1,13 +1,14 @@
 import { asBridgeError, BridgeError, invalid, notFound } from '../core/errors.js';
-import type { JobEvent } from '../core/event.js';
-import { FINAL_JOB_STATUSES, type Job } from '../core/job.js';
+import { isTerminal, type JobEvent, type JobEventType } from '../core/event.js';
+import type { Job } from '../core/job.js';
 import { topicOf, type Encoder } from '../hub/fanout.js';
 import { SpanKind, tracer, type Span } from '../telemetry/tracing.js';
 import { credentialOf } from './auth.js';
 import type { ServerContext } from './context.js';
 import { catchUpThenJoin, leaveFeed, replay, type Feed } from './feed.js';
+import { decodeParam } from './http.js';
 import { endWith, onClosed, onDrain, sendPaced, textOf, type SocketState } from './socket-io.js';
-import type { WebSocket } from './uws.js';
+import type { WebSocket, WebSocketBehavior } from './uws.js';
 
 /** What a dialect whose stream URL names one job tells the shared stream machinery. */
 export interface JobStreamDialect {
@@ -16,6 +17,8 @@ export interface JobStreamDialect {
   errorFrame(error: BridgeError, jobId: string): string;
   /** First message on a new socket, e.g. JAOT's `status` with the latest progress. */
   greeting?(job: Job, latest: JobEvent | undefined): string;
+  /** The types `latest` is drawn from (JAOT: the progress-like ones); the job's last event when absent. */
+  readonly greetingTypes?: readonly JobEventType[];
   /** Answers a client text frame (JAOT "ping" → "pong"); throws BridgeError for input the dialect rejects. */
   onMessage(text: string, jobId: string): string | null;
   /** The doc has the server close the socket after the job's terminal message. */
@@ -32,6 +35,9 @@ export interface JobStreamDialect {
 
 interface JobSocket extends SocketState {
   jobId: string;
+  query: URLSearchParams;
+  /** Set once key and job are checked and the socket is counted and streaming (or refused). */
+  started: boolean;
   job?: Job;
   credential?: string;
   failure?: BridgeError;
@@ -83,7 +89,8 @@ function parseSeq(value: string | null, name: string): number | null {
   return n;
 }
 
-function parseReplay(query: URLSearchParams): number | null {
+/** `?replay=1&speed=N`, which every stream URL takes: the speed, or null when the URL asks for no replay. */
+export function parseReplay(query: URLSearchParams): number | null {
   const replay = query.get('replay');
   if (replay === null || replay === '0' || replay === 'false') return null;
   const speed = query.get('speed') ?? '1';
@@ -92,8 +99,11 @@ function parseReplay(query: URLSearchParams): number | null {
   return n;
 }
 
-/** Mounts one job-per-URL stream route (Nerox, JAOT, MatCraft share this; Mutagent multiplexes its own). */
-export function mountJobStream(ctx: ServerContext, pattern: string, dialect: JobStreamDialect): void {
+/**
+ * Mounts one job-per-URL stream route (Nerox, JAOT, MatCraft share this; Mutagent multiplexes its own).
+ * Several patterns (MatCraft's /api/v1 and /v1 prefixes) share one socket count per API key.
+ */
+export function mountJobStream(ctx: ServerContext, pattern: string | readonly string[], dialect: JobStreamDialect): void {
   const socketsByJob = new Map<string, Set<WebSocket<JobSocket>>>();
   const socketsByKey = new Map<string, number>();
 
@@ -105,7 +115,47 @@ export function mountJobStream(ctx: ServerContext, pattern: string, dialect: Job
     }
   });
 
-  ctx.app.ws<JobSocket>(pattern, {
+  /** Counts the socket against its key and starts streaming, or sends the refusal. */
+  const start = (ws: WebSocket<JobSocket>): void => {
+    const state = ws.getUserData();
+    if (state.closed) return;
+    state.started = true;
+    if (!state.failure && state.credential && dialect.maxSocketsPerKey) {
+      const count = socketsByKey.get(state.credential) ?? 0;
+      if (count >= dialect.maxSocketsPerKey) {
+        state.failure = new BridgeError(
+          'too_many_connections',
+          `this API key already has ${count} open WebSocket connections (limit ${dialect.maxSocketsPerKey})`,
+        );
+        delete state.credential;
+      } else {
+        socketsByKey.set(state.credential, count + 1);
+      }
+    } else {
+      delete state.credential;
+    }
+    if (state.failure) {
+      endWith(ws, dialect.errorFrame(state.failure, state.jobId), closeCodeFor(state.failure), state.failure.message.slice(0, 120));
+      return;
+    }
+    state.span = tracer.startSpan('ws session', {
+      kind: SpanKind.SERVER,
+      attributes: { 'optbridge.dialect': dialect.name, 'optbridge.job_id': state.jobId },
+    });
+    let sockets = socketsByJob.get(state.jobId);
+    if (!sockets) socketsByJob.set(state.jobId, (sockets = new Set()));
+    sockets.add(ws);
+    if (dialect.pingIntervalS) {
+      state.timers.push(setInterval(() => !state.closed && ws.ping(), dialect.pingIntervalS * 1000));
+    }
+    if (dialect.idleCloseS) watchIdle(ctx, ws, dialect.idleCloseS);
+    void stream(ctx, dialect, ws).catch((error: unknown) => {
+      console.error(`${dialect.name} stream for ${state.jobId} failed:`, error);
+      endWith(ws, dialect.errorFrame(asBridgeError(error), state.jobId), 1011, 'internal error');
+    });
+  };
+
+  const behavior: WebSocketBehavior<JobSocket> = {
     maxPayloadLength: hardPayloadCap(ctx.config.limits.maxWsPayloadBytes),
     maxBackpressure: ctx.config.limits.maxWsBackpressureBytes,
     // A subscriber past the limit would silently miss published events; closing lets it resume with ?after=.
@@ -113,78 +163,31 @@ export function mountJobStream(ctx: ServerContext, pattern: string, dialect: Job
     idleTimeout: dialect.pingIntervalS ? 0 : 120,
     sendPingsAutomatically: !dialect.pingIntervalS,
 
+    /**
+     * Upgrades at once and checks key and job once open. The installed uWS sometimes closes a socket
+     * upgraded later, from async code inside res.cork, right after `open` (uWebSockets PR #1929); a
+     * refusal is the dialect's error frame and close code either way.
+     */
     upgrade: (res, req, uwsContext) => {
-      let aborted = false;
-      res.onAborted(() => {
-        aborted = true;
-      });
-      const key = req.getHeader('sec-websocket-key');
-      const protocol = req.getHeader('sec-websocket-protocol');
-      const extensions = req.getHeader('sec-websocket-extensions');
-      const jobId = decodeURIComponent(req.getParameter(0) ?? '');
       const query = new URLSearchParams(req.getQuery() ?? '');
       const credential = credentialOf(query, req.getHeader('authorization'));
       const state: JobSocket = {
         closed: false,
         drainWaiters: [],
-        jobId,
+        jobId: decodeParam(req.getParameter(0) ?? ''),
+        query,
+        started: false,
         after: null,
         replaySpeed: null,
         timers: [],
         ...(credential !== undefined && { credential }),
       };
-      void (async () => {
-        try {
-          const tenant = await ctx.auth.tenantFor(credential);
-          if (!tenant) throw new BridgeError('unauthorized', 'invalid or missing API key');
-          const job = await ctx.jobs.getForTenant(jobId, tenant);
-          if (!job) throw notFound(`job ${jobId}`);
-          state.job = job;
-          state.after = dialect.acceptsAfter ? parseSeq(query.get('after'), 'after') : null;
-          state.replaySpeed = parseReplay(query);
-        } catch (error) {
-          state.failure = asBridgeError(error);
-        }
-        if (aborted) return;
-        res.cork(() => res.upgrade(state, key, protocol, extensions, uwsContext));
-      })();
+      const protocol = req.getHeader('sec-websocket-protocol');
+      res.upgrade(state, req.getHeader('sec-websocket-key'), protocol, req.getHeader('sec-websocket-extensions'), uwsContext);
     },
 
     open: (ws) => {
-      const state = ws.getUserData();
-      if (!state.failure && state.credential && dialect.maxSocketsPerKey) {
-        const count = socketsByKey.get(state.credential) ?? 0;
-        if (count >= dialect.maxSocketsPerKey) {
-          state.failure = new BridgeError(
-            'too_many_connections',
-            `this API key already has ${count} open WebSocket connections (limit ${dialect.maxSocketsPerKey})`,
-          );
-          delete state.credential;
-        } else {
-          socketsByKey.set(state.credential, count + 1);
-        }
-      } else {
-        delete state.credential;
-      }
-      if (state.failure) {
-        endWith(ws, dialect.errorFrame(state.failure, state.jobId), closeCodeFor(state.failure), state.failure.message.slice(0, 120));
-        return;
-      }
-      state.span = tracer.startSpan('ws session', {
-        kind: SpanKind.SERVER,
-        attributes: { 'optbridge.dialect': dialect.name, 'optbridge.job_id': state.jobId },
-      });
-      let sockets = socketsByJob.get(state.jobId);
-      if (!sockets) socketsByJob.set(state.jobId, (sockets = new Set()));
-      sockets.add(ws);
-      if (dialect.pingIntervalS) {
-        state.timers.push(setInterval(() => !state.closed && ws.ping(), dialect.pingIntervalS * 1000));
-      }
-      if (dialect.idleCloseS) watchIdle(ctx, ws, dialect.idleCloseS);
-      void stream(ctx, dialect, ws).catch((error: unknown) => {
-        console.error(`${dialect.name} stream for ${state.jobId} failed:`, error);
-        endWith(ws, dialect.errorFrame(asBridgeError(error), state.jobId), 1011, 'internal error');
-      });
+      void admit(ctx, dialect, ws.getUserData()).then(() => start(ws));
     },
 
     message: (ws, message) => {
@@ -203,6 +206,7 @@ export function mountJobStream(ctx: ServerContext, pattern: string, dialect: Job
     close: (ws) => {
       const state = ws.getUserData();
       onClosed(state);
+      if (!state.started) return;
       for (const timer of state.timers) clearInterval(timer);
       if (state.feed) leaveFeed(ctx, ws, state.feed);
       const sockets = socketsByJob.get(state.jobId);
@@ -215,7 +219,23 @@ export function mountJobStream(ctx: ServerContext, pattern: string, dialect: Job
       }
       state.span?.end();
     },
-  });
+  };
+  for (const path of typeof pattern === 'string' ? [pattern] : pattern) ctx.app.ws<JobSocket>(path, behavior);
+}
+
+/** Resolves the socket's key, job and query; a problem becomes `state.failure`, answered in `start`. */
+async function admit(ctx: ServerContext, dialect: JobStreamDialect, state: JobSocket): Promise<void> {
+  try {
+    const tenant = await ctx.auth.tenantFor(state.credential);
+    if (!tenant) throw new BridgeError('unauthorized', 'invalid or missing API key');
+    const job = await ctx.jobs.getForTenant(state.jobId, tenant);
+    if (!job) throw notFound(`job ${state.jobId}`);
+    state.job = job;
+    state.after = dialect.acceptsAfter ? parseSeq(state.query.get('after'), 'after') : null;
+    state.replaySpeed = parseReplay(state.query);
+  } catch (error) {
+    state.failure = asBridgeError(error);
+  }
 }
 
 /** Closes the socket once its job has gone `idleS` seconds without an event. */
@@ -234,9 +254,11 @@ function watchIdle(ctx: ServerContext, ws: WebSocket<JobSocket>, idleS: number):
 async function stream(ctx: ServerContext, dialect: JobStreamDialect, ws: WebSocket<JobSocket>): Promise<void> {
   const state = ws.getUserData();
   const job = state.job!;
-  const last = await ctx.events.lastEvent(job.id);
+  const last = await ctx.events.latest(job.id);
   const lastSeq = last?.seq ?? 0;
-  const finished = FINAL_JOB_STATUSES.has(job.status);
+  // Not the job row: it was read at upgrade and may predate the job's end, which would leave the socket
+  // joined live after the terminal event and waiting forever.
+  const finished = last !== undefined && isTerminal(last.type);
 
   let after: number;
   if (state.replaySpeed !== null) after = state.after ?? 0;
@@ -244,7 +266,7 @@ async function stream(ctx: ServerContext, dialect: JobStreamDialect, ws: WebSock
   else after = finished ? Math.max(0, lastSeq - 1) : lastSeq;
 
   if (dialect.greeting) {
-    const latest = lastSeq > 0 ? (await ctx.events.read(job.id, lastSeq - 1, 1))[0] : undefined;
+    const latest = lastSeq > 0 ? await ctx.events.latest(job.id, lastSeq, dialect.greetingTypes) : undefined;
     if (!(await sendPaced(ws, dialect.greeting(job, latest)))) return;
   }
 

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Uws from 'uWebSockets.js';
 
-export type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
+export type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, WebSocketBehavior, us_listen_socket } from 'uWebSockets.js';
 
 /**
  * The uWebSockets.js package we install falls back, with only a console warning, to a JavaScript shim

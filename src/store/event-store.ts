@@ -65,19 +65,30 @@ export class EventStore {
     });
   }
 
-  /** One page in seq order; callers page with the last seq they got (a keyset cursor, constant memory). */
+  /**
+   * Up to `limit` events after `afterSeq`, in seq order, stopping at the first missing seq. Seqs are
+   * gap-free by construction and one writer lane commits a job's batches in order, so a hole can only be
+   * a batch still committing (for instance from a previous owner of the job during a takeover): readers
+   * get the settled prefix and pick up the rest once it is committed, never skipping past it.
+   */
   async read(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]> {
     const rows = await this.#db
       .selectFrom('events')
-      .select(['event', 'raw'])
+      .select(['seq', 'event', 'raw'])
       .where('job_id', '=', jobId)
       .where('seq', '>', afterSeq)
       .orderBy('seq')
       .limit(limit)
       .execute();
-    return rows.map((row) => withRaw(row.event as JobEvent, row.raw));
+    const events: JobEvent[] = [];
+    for (const [i, row] of rows.entries()) {
+      if (row.seq !== afterSeq + 1 + i) break;
+      events.push(withRaw(row.event as JobEvent, row.raw));
+    }
+    return events;
   }
 
+  /** Pages through `read` with the last seq seen (a keyset cursor: constant memory, whatever the job's length). */
   async *stream(jobId: string, afterSeq: number, pageSize = 500): AsyncGenerator<JobEvent> {
     let after = afterSeq;
     for (;;) {
@@ -86,6 +97,15 @@ export class EventStore {
       if (page.length < pageSize) return;
       after = page[page.length - 1]!.seq;
     }
+  }
+
+  /** The newest event at or before `atMostSeq`, of one of `types` when given (JAOT's "latest progress"). */
+  async latest(jobId: string, atMostSeq?: number, types?: readonly string[]): Promise<JobEvent | undefined> {
+    let query = this.#db.selectFrom('events').select(['event', 'raw']).where('job_id', '=', jobId);
+    if (atMostSeq !== undefined) query = query.where('seq', '<=', atMostSeq);
+    if (types) query = query.where('type', 'in', [...types]);
+    const row = await query.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return row && withRaw(row.event as JobEvent, row.raw);
   }
 
   async lastEvent(jobId: string): Promise<{ seq: number; hash: string; at: string } | undefined> {

@@ -1,0 +1,90 @@
+import { BridgeError } from '../../src/core/errors.js';
+import { FINAL_JOB_STATUSES, type Job } from '../../src/core/job.js';
+import { unexpectedFrame } from '../../src/server/codec.js';
+import { requireTenant, type ServerContext } from '../../src/server/context.js';
+import type { Dialect } from '../../src/server/dialect.js';
+import { route, type RequestInfo } from '../../src/server/http.js';
+import { mountJobStream } from '../../src/server/job-stream.js';
+import { encodeJaot, executionStatus, jaotResult, PROGRESS_TYPES, progressOf, statusGreeting } from './encode.js';
+import { parseSolveRequest, type JaotError, type JaotTask } from './schema.js';
+
+/** FastAPI's shape, which the doc's Python clients meet on every JAOT error. */
+function errorBody(error: BridgeError): unknown {
+  return { detail: error.message };
+}
+
+function errorFrame(error: BridgeError, jobId: string): string {
+  const message = error.code === 'not_found' ? `Execution ${jobId} not found` : error.message;
+  const frame: JaotError = { type: 'error', message, x_bridge: { code: error.code } };
+  return JSON.stringify(frame);
+}
+
+/** The doc's only client message is the text "ping"; anything else gets an error, and the execution goes on. */
+function onMessage(text: string): string {
+  if (text.trim() === 'ping') return 'pong';
+  throw unexpectedFrame(text, 'the only client message is "ping"');
+}
+
+async function ownTask(ctx: ServerContext, request: RequestInfo): Promise<Job> {
+  const tenantId = await requireTenant(ctx, request);
+  const id = request.params[0]!;
+  const job = await ctx.jobs.getForTenant(id, tenantId);
+  if (!job) throw new BridgeError('not_found', `Task ${id} not found`);
+  return job;
+}
+
+/** What the doc's `poll_for_result` reads; progress is 0 until a provider reports any. */
+async function taskView(ctx: ServerContext, job: Job): Promise<JaotTask> {
+  const latest = await ctx.events.latest(job.id, undefined, PROGRESS_TYPES);
+  const completed = job.status === 'completed';
+  const { result, rest } = jaotResult(job.result);
+  return {
+    task_id: job.id,
+    status: executionStatus(job.status),
+    progress: completed ? 1 : ((latest && progressOf(latest)) ?? 0),
+    result: completed ? result : null,
+    error: job.error?.message ?? null,
+    x_bridge: { provider: job.provider, kind: job.kind, ...(completed && rest && { result: rest }) },
+  };
+}
+
+export const jaotDialect: Dialect = {
+  name: 'jaot',
+  encode: encodeJaot,
+  mount(ctx) {
+    const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
+
+    route(ctx.app, 'post', '/api/v2/solve/async', options('POST /api/v2/solve/async'), async (request, body) => {
+      const tenantId = await requireTenant(ctx, request);
+      const { problem, provider } = parseSolveRequest(body, request.header('x-bridge-provider'));
+      const job = await ctx.jobService.submit({ tenantId, problem, params: {}, provider });
+      return {
+        status: 202,
+        body: { task_id: job.id, ws_url: `/api/v2/ws/executions/${job.id}`, status: executionStatus(job.status) },
+      };
+    });
+
+    route(ctx.app, 'get', '/api/v2/solve/async/:id', options('GET /api/v2/solve/async/{id}'), async (request) => {
+      return { status: 200, body: await taskView(ctx, await ownTask(ctx, request)) };
+    });
+
+    route(ctx.app, 'post', '/api/v2/solve/async/:id/cancel', options('POST /api/v2/solve/async/{id}/cancel'), async (request) => {
+      const job = await ownTask(ctx, request);
+      if (FINAL_JOB_STATUSES.has(job.status)) throw new BridgeError('conflict', `Task ${job.id} is already ${job.status}`);
+      await ctx.jobService.cancel(job);
+      // The provider confirms asynchronously: watchers get `cancelled`, and polling shows it.
+      return { status: 202, body: { task_id: job.id, status: 'cancelling' } };
+    });
+
+    mountJobStream(ctx, '/api/v2/ws/executions/:id', {
+      name: 'jaot',
+      encode: encodeJaot,
+      errorFrame,
+      greeting: statusGreeting,
+      greetingTypes: PROGRESS_TYPES,
+      onMessage,
+      closeAfterTerminal: true,
+      acceptsAfter: false,
+    });
+  },
+};

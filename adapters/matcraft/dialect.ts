@@ -1,0 +1,87 @@
+import { BridgeError } from '../../src/core/errors.js';
+import type { Job } from '../../src/core/job.js';
+import { unexpectedFrame } from '../../src/server/codec.js';
+import { requireTenant } from '../../src/server/context.js';
+import type { Dialect } from '../../src/server/dialect.js';
+import { route } from '../../src/server/http.js';
+import { mountJobStream } from '../../src/server/job-stream.js';
+import { encodeMatcraft } from './encode.js';
+import { parseCampaignRequest, type MatcraftCampaign, type MatcraftMessage } from './schema.js';
+
+/** matcraft.txt's connection management; tests shorten the timings. */
+export interface MatcraftStreamOptions {
+  /** Server ping frames (doc: every 30 s). */
+  pingIntervalS?: number;
+  /** Close after this long without campaign progress (doc: 10 minutes). */
+  idleCloseS?: number;
+  /** Simultaneous sockets per API key (doc: 10); `limits.maxSocketsPerKey` from config when not given. */
+  maxSocketsPerKey?: number;
+}
+
+/** Errors take the shape of the doc's own `error` message: an upper-case code and a message. */
+function errorBody(error: BridgeError): unknown {
+  return { error: { code: error.code.toUpperCase(), message: error.message } };
+}
+
+function errorFrame(error: BridgeError, jobId: string): string {
+  const message = error.code === 'not_found' ? `Campaign ${jobId} not found` : error.message;
+  const frame: MatcraftMessage = { type: 'error', timestamp: new Date().toISOString(), data: { code: error.code.toUpperCase(), message } };
+  return JSON.stringify(frame);
+}
+
+function campaignView(job: Job): MatcraftCampaign {
+  const name = job.problem.kind === 'campaign' ? job.problem.spec.name : undefined;
+  return {
+    id: job.id,
+    name: typeof name === 'string' ? name : null,
+    status: job.status,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+    finished_at: job.finishedAt,
+    error: job.error && { code: job.error.code, message: job.error.message },
+    x_bridge: { provider: job.provider, kind: job.kind, result: job.result },
+  };
+}
+
+export function createMatcraftDialect(options: MatcraftStreamOptions = {}): Dialect {
+  return {
+    name: 'matcraft',
+    encode: encodeMatcraft,
+    mount(ctx) {
+      const routeOptions = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
+
+      route(ctx.app, 'post', '/api/v1/campaigns', routeOptions('POST /api/v1/campaigns'), async (request, body) => {
+        const tenantId = await requireTenant(ctx, request);
+        const { problem, provider } = parseCampaignRequest(body, request.header('x-bridge-provider'));
+        const job = await ctx.jobService.submit({ tenantId, problem, params: {}, provider });
+        return { status: 201, body: campaignView(job) };
+      });
+
+      route(ctx.app, 'get', '/api/v1/campaigns/:id', routeOptions('GET /api/v1/campaigns/{id}'), async (request) => {
+        const tenantId = await requireTenant(ctx, request);
+        const id = request.params[0]!;
+        const job = await ctx.jobs.getForTenant(id, tenantId);
+        if (!job) throw new BridgeError('not_found', `Campaign ${id} not found`);
+        return { status: 200, body: campaignView(job) };
+      });
+
+      // The doc gives /api/v1 for the hosted service and /v1 for self-hosted deployments; both are served.
+      mountJobStream(ctx, ['/api/v1/ws/campaigns/:id', '/v1/ws/campaigns/:id'], {
+        name: 'matcraft',
+        encode: encodeMatcraft,
+        errorFrame,
+        onMessage: (text) => {
+          throw unexpectedFrame(text, 'the campaign stream takes no client messages');
+        },
+        // The doc is silent; nothing follows the end, and an open socket counts against the per-key limit.
+        closeAfterTerminal: true,
+        acceptsAfter: true,
+        pingIntervalS: options.pingIntervalS ?? 30,
+        idleCloseS: options.idleCloseS ?? 600,
+        maxSocketsPerKey: options.maxSocketsPerKey ?? ctx.config.limits.maxSocketsPerKey,
+      });
+    },
+  };
+}
+
+export const matcraftDialect = createMatcraftDialect();

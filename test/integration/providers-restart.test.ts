@@ -1,0 +1,81 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openTestStore, type StoreHandle } from '../helpers/bridge.js';
+import {
+  assertSentInOrder,
+  closeSims,
+  eventsOf,
+  finished,
+  ofType,
+  range,
+  startSims,
+  startVendorBridge,
+  submit,
+  upstreamIdOf,
+  upstreamMessages,
+  VENDORS,
+  waitFor,
+  type Sims,
+} from './providers-support.js';
+
+/** `POST` route of each simulator that creates a job, as counted in `stats.requests`. */
+const CREATE_ROUTE = {
+  nerox: 'POST /v1/optimize/:kind',
+  jaot: 'POST /api/v2/solve/async',
+  matcraft: 'POST /api/v1/campaigns',
+  mutagent: 'POST /api/optimization/jobs',
+} as const;
+
+describe('a bridge restart in the middle of an upstream job', () => {
+  let store: StoreHandle;
+  let sims: Sims;
+
+  before(async () => {
+    store = await openTestStore('postgres');
+    sims = await startSims();
+  });
+
+  after(async () => {
+    await closeSims(sims);
+    await store.dispose();
+  });
+
+  for (const vendor of VENDORS) {
+    test(`${vendor}: the job resumes from the stored state, completes, and its seq has no gap`, async () => {
+      sims[vendor].jobDefaults = { events: 40, intervalMs: 15 };
+      const first = await startVendorBridge(store, sims);
+      const jobId = await submit(first, vendor);
+      const upstreamId = await upstreamIdOf(first, jobId);
+      await waitFor(async () => (await eventsOf(first, jobId)).length >= 5);
+      await first.close();
+      const run = sims[vendor].job(upstreamId)!;
+      assert.ok(!run.done, 'the upstream job outlives the bridge: stop() does not cancel it');
+
+      const second = await startVendorBridge(store, sims);
+      try {
+        const { job, events } = await finished(second, jobId);
+        assert.equal(job.status, 'completed');
+        assert.equal(job.upstreamId, upstreamId);
+        assert.deepEqual(events.map((e) => e.seq), range(1, events.length));
+        assert.equal(sims[vendor].stats.requests[CREATE_ROUTE[vendor]], 1, 'the restarted bridge reattached instead of creating the job again');
+        assert.equal(sims[vendor].connectionsFor(upstreamId), 2);
+        assert.equal(ofType(events, 'warning').length, 0);
+
+        const received = upstreamMessages(vendor, events);
+        if (vendor === 'mutagent') {
+          assert.deepEqual(received, run.history, 'afterEventId from the stored events: nothing lost, nothing twice');
+          assert.equal(ofType(events, 'gap').length, 0);
+        } else {
+          assertSentInOrder(received, run.history);
+        }
+        if (vendor === 'nerox' || vendor === 'matcraft') {
+          const [gap, ...more] = ofType(events, 'gap');
+          assert.equal(more.length, 0);
+          assert.match(gap!.message!, /the bridge restarted/);
+        }
+      } finally {
+        await second.close();
+      }
+    });
+  }
+});
