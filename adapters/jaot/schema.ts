@@ -35,29 +35,17 @@ export type JaotResult = {
   credits_remaining: unknown;
 };
 
-export type JaotCompleted = {
-  type: 'completed';
+/** A terminal message: its `status` repeats its `type`, and the rest of it depends on how the run ended. */
+type JaotTerminal<End extends string, Outcome> = {
+  type: End;
   execution_id: string;
-  status: 'completed';
-  result: JaotResult;
+  status: End;
   x_bridge: Record<string, unknown>;
-};
+} & Outcome;
 
-export type JaotFailed = {
-  type: 'failed';
-  execution_id: string;
-  status: 'failed';
-  error: string;
-  x_bridge: Record<string, unknown>;
-};
-
-export type JaotCancelled = {
-  type: 'cancelled';
-  execution_id: string;
-  status: 'cancelled';
-  result: null;
-  x_bridge: Record<string, unknown>;
-};
+export type JaotCompleted = JaotTerminal<'completed', { result: JaotResult }>;
+export type JaotFailed = JaotTerminal<'failed', { error: string }>;
+export type JaotCancelled = JaotTerminal<'cancelled', { result: null }>;
 
 export type JaotError = {
   type: 'error';

@@ -1,6 +1,7 @@
 import { type BinaryModel, localFields, modelEnergy } from './binary-model.js';
 import { hashUniform } from './counter-hash.js';
-import type { AnnealingEngine, EngineOptions } from './engine.js';
+import { CpuAnnealer } from './cpu-annealer.js';
+import type { EngineOptions } from './engine.js';
 import { type PtSchedule, acceptSwap, ptSchedule, ptStart } from './pt-schedule.js';
 
 const SPIN_TRIES_PER_EPOCH = 1 << 18;
@@ -9,13 +10,7 @@ const SPIN_TRIES_PER_EPOCH = 1 << 18;
  * Parallel tempering over x ∈ {0,1}ⁿ on the CPU: in-order Metropolis sweeps that keep every local
  * field up to date on each flip, so a flip test is O(1) and a flip O(degree).
  */
-export class PtCpuAnnealer implements AnnealingEngine {
-  readonly device = 'cpu';
-  readonly gpuSeconds = 0;
-  readonly exhausted = false;
-  sweeps = 0;
-  bestEnergy = Infinity;
-
+export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
   readonly #model: BinaryModel;
   readonly #schedule: PtSchedule;
   readonly #x: Uint8Array[];
@@ -25,14 +20,15 @@ export class PtCpuAnnealer implements AnnealingEngine {
   readonly #exchangeKey: number;
   /** Replica on each slot (ladder · rungs + rung). */
   readonly #atSlot: Int32Array;
-  readonly #best: Uint8Array;
   #round = 0;
 
   constructor(model: BinaryModel, options: EngineOptions) {
     const { n } = model;
+    const schedule = ptSchedule(model, options.replicas, SPIN_TRIES_PER_EPOCH);
+    const { replicas } = schedule;
+    super(new Uint8Array(n), replicas);
     this.#model = model;
-    this.#schedule = ptSchedule(model, options.replicas, SPIN_TRIES_PER_EPOCH);
-    const { replicas } = this.#schedule;
+    this.#schedule = schedule;
     const start = ptStart(options.seed, replicas, n);
     this.#keys = start.keys;
     this.#exchangeKey = start.exchangeKey;
@@ -40,19 +36,10 @@ export class PtCpuAnnealer implements AnnealingEngine {
     this.#fields = Array.from({ length: replicas }, () => new Float64Array(n));
     this.#energy = new Float64Array(replicas);
     this.#atSlot = Int32Array.from({ length: replicas }, (_, k) => k);
-    this.#best = new Uint8Array(n);
     for (let r = 0; r < replicas; r++) {
       this.#resync(r);
-      this.#offerBest(r);
+      this.offerBest(this.#energy, r, this.#x[r]!);
     }
-  }
-
-  get attempts(): number {
-    return this.sweeps * this.#model.n * this.#x.length;
-  }
-
-  bestSolution(): number[] {
-    return Array.from(this.#best);
   }
 
   current(): { energy: number; temperature: number } {
@@ -66,7 +53,7 @@ export class PtCpuAnnealer implements AnnealingEngine {
         const r = this.#atSlot[slot]!;
         for (let s = 0; s < sweepsPerRound; s++) {
           this.#sweep(r, temperatures[slot % rungs]!, this.sweeps + s);
-          this.#offerBest(r);
+          this.offerBest(this.#energy, r, this.#x[r]!);
         }
       }
       this.sweeps += sweepsPerRound;
@@ -93,14 +80,8 @@ export class PtCpuAnnealer implements AnnealingEngine {
     this.#energy[r] = modelEnergy(this.#model, this.#x[r]!);
   }
 
-  #offerBest(r: number): void {
-    if (this.#energy[r]! >= this.bestEnergy) return;
-    const exact = modelEnergy(this.#model, this.#x[r]!);
-    this.#energy[r] = exact;
-    if (exact < this.bestEnergy) {
-      this.bestEnergy = exact;
-      this.#best.set(this.#x[r]!);
-    }
+  protected price(x: Uint8Array): number {
+    return modelEnergy(this.#model, x);
   }
 
   #sweep(r: number, T: number, sweep: number): void {

@@ -1,4 +1,5 @@
-import type { AnnealingEngine, EngineOptions } from './engine.js';
+import { CpuAnnealer } from './cpu-annealer.js';
+import type { EngineOptions } from './engine.js';
 import { Rng } from './random.js';
 import { type TspInstance, tourCost } from './tsp-instance.js';
 import { type TspSchedule, tspSchedule } from './tsp-schedule.js';
@@ -11,13 +12,7 @@ export const FAR_MOVE = 1 / 16;
  * delta in O(1): neighbour lists pick the moves, asymmetric instances keep prefix sums of the tour's
  * forward and backward edge costs so a reversed segment is priced without walking it.
  */
-export class TspCpuAnnealer implements AnnealingEngine {
-  readonly device = 'cpu';
-  readonly gpuSeconds = 0;
-  readonly exhausted = false;
-  sweeps = 0;
-  bestEnergy = Infinity;
-
+export class TspCpuAnnealer extends CpuAnnealer<Int32Array> {
   readonly #inst: TspInstance;
   readonly #schedule: TspSchedule;
   readonly #tours: Int32Array[];
@@ -28,13 +23,13 @@ export class TspCpuAnnealer implements AnnealingEngine {
   readonly #temp: Float64Array;
   readonly #cycleSweep: Int32Array;
   readonly #rngs: Rng[];
-  readonly #best: Int32Array;
   readonly #cooling: number;
 
   constructor(inst: TspInstance, options: EngineOptions) {
     if (inst.n < 5) throw new RangeError('the TSP annealer needs at least 5 cities');
     const { n } = inst;
     const replicas = options.replicas;
+    super(new Int32Array(n), replicas);
     this.#inst = inst;
     this.#schedule = tspSchedule(inst, replicas);
     this.#cooling = Math.pow(this.#schedule.endT / this.#schedule.startT, 1 / this.#schedule.cycleSweeps);
@@ -46,7 +41,6 @@ export class TspCpuAnnealer implements AnnealingEngine {
     this.#energy = new Float64Array(replicas);
     this.#temp = new Float64Array(replicas).fill(this.#schedule.startT);
     this.#cycleSweep = new Int32Array(replicas);
-    this.#best = new Int32Array(n);
     for (let r = 0; r < replicas; r++) {
       const tour = Int32Array.from({ length: n }, (_, i) => i);
       const rng = this.#rngs[r]!;
@@ -66,16 +60,8 @@ export class TspCpuAnnealer implements AnnealingEngine {
         this.#rebuildPrefix(r);
       }
       this.#energy[r] = tourCost(inst, tour);
-      this.#offerBest(r);
+      this.offerBest(this.#energy, r, tour);
     }
-  }
-
-  get attempts(): number {
-    return this.sweeps * this.#inst.n * this.#tours.length;
-  }
-
-  bestSolution(): number[] {
-    return Array.from(this.#best);
   }
 
   current(): { energy: number; temperature: number } {
@@ -89,7 +75,7 @@ export class TspCpuAnnealer implements AnnealingEngine {
     for (let r = 0; r < this.#tours.length; r++) {
       for (let s = 0; s < epochSweeps; s++) {
         this.#sweep(r);
-        this.#offerBest(r);
+        this.offerBest(this.#energy, r, this.#tours[r]!);
         if (++this.#cycleSweep[r]! >= cycleSweeps) this.#restart(r, reheatT);
         else this.#temp[r]! *= this.#cooling;
       }
@@ -103,22 +89,14 @@ export class TspCpuAnnealer implements AnnealingEngine {
     if (this.#energy[r]! <= this.bestEnergy) return;
     const tour = this.#tours[r]!;
     const pos = this.#pos[r]!;
-    tour.set(this.#best);
+    tour.set(this.bestState);
     for (let p = 0; p < tour.length; p++) pos[tour[p]!] = p;
     if (!this.#inst.symmetric) this.#rebuildPrefix(r);
     this.#energy[r] = this.bestEnergy;
   }
 
-  /** Re-prices the tour exactly when it beats the best, which also sheds the drift of summed float deltas. */
-  #offerBest(r: number): void {
-    if (this.#energy[r]! >= this.bestEnergy) return;
-    const tour = this.#tours[r]!;
-    const exact = tourCost(this.#inst, tour);
-    this.#energy[r] = exact;
-    if (exact < this.bestEnergy) {
-      this.bestEnergy = exact;
-      this.#best.set(tour);
-    }
+  protected price(tour: Int32Array): number {
+    return tourCost(this.#inst, tour);
   }
 
   #rebuildPrefix(r: number): void {

@@ -1,43 +1,22 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { encodeJaot } from '../../adapters/jaot/encode.js';
 import { jaotProgress, jaotStatus, jaotTerminal } from '../../adapters/jaot/upstream.js';
-import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { api, TENANT_KEYS, type TestBridge } from '../helpers/bridge.js';
+import { range, storedEvents, submitTsp, useDialectSuite } from '../helpers/dialect-suite.js';
+import { jaotProgressExample, PRODUCTION_PLANNING } from '../helpers/doc-messages.js';
 import { runExample } from '../helpers/examples.js';
 import { collect } from '../helpers/ws-client.js';
 
 const KEY = TENANT_KEYS.acme;
-
-/** The doc's example problem. */
-const PRODUCTION_PLANNING = {
-  name: 'production_planning',
-  objective: { sense: 'maximize', expression: '50*widgets + 40*gadgets' },
-  variables: [
-    { name: 'widgets', type: 'integer', lower_bound: 0, upper_bound: 100 },
-    { name: 'gadgets', type: 'integer', lower_bound: 0, upper_bound: 80 },
-  ],
-  constraints: [
-    { name: 'machine_hours', expression: '2*widgets + 3*gadgets <= 240' },
-    { name: 'labor_hours', expression: '4*widgets + 2*gadgets <= 200' },
-  ],
-};
+const SEED = 5;
 
 /** jaot.txt's example of each execution message, in the order they are decoded below. */
 const DOC_MESSAGES = {
   status: { type: 'status', execution_id: 'abc-123', status: 'pending', progress_data: null },
-  progress: {
-    type: 'progress',
-    execution_id: 'abc-123',
-    status: 'running',
-    progress: 0.45,
-    message: 'Iteration 234: obj=1234.56, gap=2.3%',
-    iteration: 234,
-    objective_value: 1234.56,
-    gap: 0.023,
-    timestamp: '2026-02-19T10:05:30Z',
-  },
+  progress: jaotProgressExample('abc-123'),
   completed: {
     type: 'completed',
     execution_id: 'abc-123',
@@ -57,18 +36,6 @@ const DOC_MESSAGES = {
 
 const RESULT_KEYS = ['credits_remaining', 'credits_used', 'objective_value', 'solution', 'solve_time_seconds', 'status'];
 
-/** Any job works on any dialect: without an LP provider, a TSP through the Nerox route is the job to watch. */
-async function submitTsp(bridge: TestBridge, timeLimitS: number): Promise<string> {
-  const coordinates = Array.from({ length: 12 }, (_, i) => [Math.cos(i) * 10 + i, Math.sin(i * 2) * 10]);
-  const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', { key: KEY, body: { coordinates, time_limit_s: timeLimitS, seed: 5 } });
-  assert.equal(response.status, 202);
-  return response.body.job_id;
-}
-
-async function storedEvents(bridge: TestBridge, jobId: string): Promise<any[]> {
-  return (await api(bridge.http, 'GET', `/bridge/v1/jobs/${jobId}/events`, { key: KEY })).body.events;
-}
-
 async function untilProgress(bridge: TestBridge, jobId: string, count: number): Promise<void> {
   while ((await storedEvents(bridge, jobId)).filter((e) => e.type === 'progress').length < count) await sleep(50);
 }
@@ -77,32 +44,14 @@ function executionUrl(bridge: TestBridge, jobId: string, key: string = KEY): str
   return `${bridge.ws}/api/v2/ws/executions/${jobId}?token=${key}`;
 }
 
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
 describe('JAOT dialect', () => {
-  let store: StoreHandle;
-  let bridge: TestBridge;
-  let finishedJob: string;
-
-  before(async () => {
-    store = await openTestStore('postgres');
-    bridge = await startTestBridge(store);
-    finishedJob = await submitTsp(bridge, 0.5);
-    await collect(executionUrl(bridge, finishedJob));
-  });
-
-  after(async () => {
-    await bridge.close();
-    await store.dispose();
-  });
+  const suite = useDialectSuite(SEED, executionUrl);
 
   test("the doc's full example solves production_planning and prints progress, then the result", async () => {
     const run = await runExample('jaot/solve_with_realtime_progress.py', {
       'API_KEY = "ok_live_..."': `API_KEY = "${KEY}"`,
-      'BASE_URL = "https://api.jaot.io"': `BASE_URL = "${bridge.http}"`,
-      'WS_BASE = "wss://api.jaot.io"': `WS_BASE = "${bridge.ws}"`,
+      'BASE_URL = "https://api.jaot.io"': `BASE_URL = "${suite.bridge.http}"`,
+      'WS_BASE = "wss://api.jaot.io"': `WS_BASE = "${suite.bridge.ws}"`,
       '/api/v2/ws/executions/{task_id}"': '/api/v2/ws/executions/{task_id}?token={API_KEY}"',
     });
     assert.equal(run.code, 0, run.stderr);
@@ -116,12 +65,12 @@ describe('JAOT dialect', () => {
     const [done, status, objective, solution, time, credits] = run.lines.slice(-6);
     assert.deepEqual([done, status, objective, credits], ['Solve completed!', 'Status: optimal', 'Objective: 3550', 'Credits used: 0']);
     assert.match(solution!, /^Solution: \{'(gadgets': 70, 'widgets': 15|widgets': 15, 'gadgets': 70)\}$/);
-    const polled = await api(bridge.http, 'GET', `/api/v2/solve/async/${taskId}`, { key: KEY });
+    const polled = await api(suite.bridge.http, 'GET', `/api/v2/solve/async/${taskId}`, { key: KEY });
     assert.equal(time, `Time: ${polled.body.result.solve_time_seconds}s`);
   });
 
   test('a provider that cannot run is a JAOT-shaped 503 naming what to configure', async () => {
-    const response = await api(bridge.http, 'POST', '/api/v2/solve/async', {
+    const response = await api(suite.bridge.http, 'POST', '/api/v2/solve/async', {
       key: KEY,
       body: PRODUCTION_PLANNING,
       headers: { 'x-bridge-provider': 'jaot' },
@@ -131,13 +80,13 @@ describe('JAOT dialect', () => {
   });
 
   test("the doc's reconnecting monitor watches an existing execution to its terminal message", async () => {
-    const jobId = await submitTsp(bridge, 2);
+    const jobId = await submitTsp(suite.bridge, 2, SEED);
     const run = await runExample('jaot/resilient_monitor.py', {
-      'wss://api.jaot.io/api/v2/ws/executions/{task_id}': `${bridge.ws}/api/v2/ws/executions/{task_id}?token=${KEY}`,
+      'wss://api.jaot.io/api/v2/ws/executions/{task_id}': `${suite.bridge.ws}/api/v2/ws/executions/{task_id}?token=${KEY}`,
       'abc-123': jobId,
     });
     assert.equal(run.code, 0, run.stderr);
-    const stored = await storedEvents(bridge, jobId);
+    const stored = await storedEvents(suite.bridge, jobId);
     const final = JSON.parse(run.lines.at(-1)!);
     assert.equal(final.type, 'completed');
     assert.equal(final.execution_id, jobId);
@@ -149,10 +98,10 @@ describe('JAOT dialect', () => {
   });
 
   test('a socket opened mid-run gets status with the latest progress, then every later event, then close', async () => {
-    const jobId = await submitTsp(bridge, 2);
-    await untilProgress(bridge, jobId, 2);
-    const watched = await collect(executionUrl(bridge, jobId));
-    const stored = await storedEvents(bridge, jobId);
+    const jobId = await submitTsp(suite.bridge, 2, SEED);
+    await untilProgress(suite.bridge, jobId, 2);
+    const watched = await collect(executionUrl(suite.bridge, jobId));
+    const stored = await storedEvents(suite.bridge, jobId);
     const [greeting, ...rest] = watched.messages;
 
     assert.equal(greeting.type, 'status');
@@ -194,8 +143,8 @@ describe('JAOT dialect', () => {
   });
 
   test('a finished execution: status completed with its last progress, the completed message, then close', async () => {
-    const watched = await collect(executionUrl(bridge, finishedJob));
-    const stored = await storedEvents(bridge, finishedJob);
+    const watched = await collect(executionUrl(suite.bridge, suite.finishedJob));
+    const stored = await storedEvents(suite.bridge, suite.finishedJob);
     const lastProgress = stored.filter((e) => e.type === 'progress').at(-1);
     assert.deepEqual(watched.messages.map((m) => m.type), ['status', 'completed']);
     assert.equal(watched.messages[0].status, 'completed');
@@ -204,8 +153,8 @@ describe('JAOT dialect', () => {
   });
 
   test('"ping" gets "pong"; malformed JSON and unknown messages get an error and the socket stays open', async () => {
-    const jobId = await submitTsp(bridge, 1);
-    const watched = await collect(executionUrl(bridge, jobId), {
+    const jobId = await submitTsp(suite.bridge, 1, SEED);
+    const watched = await collect(executionUrl(suite.bridge, jobId), {
       onOpen: (ws: WebSocket) => {
         ws.send('ping');
         ws.send('{"type": "subscribe"}');
@@ -222,8 +171,8 @@ describe('JAOT dialect', () => {
   });
 
   test('several clients on one execution receive the same messages', async () => {
-    const jobId = await submitTsp(bridge, 1);
-    const clients = await Promise.all([1, 2, 3].map(() => collect(executionUrl(bridge, jobId))));
+    const jobId = await submitTsp(suite.bridge, 1, SEED);
+    const clients = await Promise.all([1, 2, 3].map(() => collect(executionUrl(suite.bridge, jobId))));
     const bySeq = new Map<number, string>();
     for (const client of clients) {
       assert.equal(client.messages.at(-1).type, 'completed');
@@ -236,9 +185,9 @@ describe('JAOT dialect', () => {
   });
 
   test('polling: running with no result, then completed with the result the stream sent', async () => {
-    const jobId = await submitTsp(bridge, 2);
-    await untilProgress(bridge, jobId, 1);
-    const running = await api(bridge.http, 'GET', `/api/v2/solve/async/${jobId}`, { key: KEY });
+    const jobId = await submitTsp(suite.bridge, 2, SEED);
+    await untilProgress(suite.bridge, jobId, 1);
+    const running = await api(suite.bridge.http, 'GET', `/api/v2/solve/async/${jobId}`, { key: KEY });
     assert.equal(running.status, 200);
     assert.deepEqual(running.body, {
       task_id: jobId,
@@ -248,8 +197,8 @@ describe('JAOT dialect', () => {
       error: null,
       x_bridge: { provider: 'builtin', kind: 'tsp' },
     });
-    const watched = await collect(executionUrl(bridge, jobId));
-    const done = await api(bridge.http, 'GET', `/api/v2/solve/async/${jobId}`, { key: KEY });
+    const watched = await collect(executionUrl(suite.bridge, jobId));
+    const done = await api(suite.bridge.http, 'GET', `/api/v2/solve/async/${jobId}`, { key: KEY });
     assert.equal(done.body.status, 'completed');
     assert.equal(done.body.progress, 1);
     assert.deepEqual(done.body.result, watched.messages.at(-1).result);
@@ -257,10 +206,10 @@ describe('JAOT dialect', () => {
   });
 
   test('cancel: watchers get cancelled with result null, polling shows it, a second cancel is a 409', async () => {
-    const jobId = await submitTsp(bridge, 30);
-    const watcher = collect(executionUrl(bridge, jobId));
-    await untilProgress(bridge, jobId, 1);
-    const cancel = await api(bridge.http, 'POST', `/api/v2/solve/async/${jobId}/cancel`, { key: KEY });
+    const jobId = await submitTsp(suite.bridge, 30, SEED);
+    const watcher = collect(executionUrl(suite.bridge, jobId));
+    await untilProgress(suite.bridge, jobId, 1);
+    const cancel = await api(suite.bridge.http, 'POST', `/api/v2/solve/async/${jobId}/cancel`, { key: KEY });
     assert.equal(cancel.status, 202);
     assert.deepEqual(cancel.body, { task_id: jobId, status: 'cancelling' });
 
@@ -270,21 +219,21 @@ describe('JAOT dialect', () => {
     assert.equal(typeof last.x_bridge.result.objective, 'number', "the solver's best so far is kept under x_bridge");
     assert.equal(watched.closeCode, 1000);
 
-    const polled = await api(bridge.http, 'GET', `/api/v2/solve/async/${jobId}`, { key: KEY });
+    const polled = await api(suite.bridge.http, 'GET', `/api/v2/solve/async/${jobId}`, { key: KEY });
     assert.equal(polled.body.status, 'cancelled');
     assert.equal(polled.body.result, null);
-    const again = await api(bridge.http, 'POST', `/api/v2/solve/async/${jobId}/cancel`, { key: KEY });
+    const again = await api(suite.bridge.http, 'POST', `/api/v2/solve/async/${jobId}/cancel`, { key: KEY });
     assert.equal(again.status, 409);
     assert.deepEqual(again.body, { detail: `Task ${jobId} is already cancelled` });
   });
 
   test("unknown and another tenant's executions get the doc's error and a close; wrong or missing keys are refused", async () => {
-    for (const [jobId, key] of [['job_nope', KEY], [finishedJob, TENANT_KEYS.globex]] as const) {
-      const refused = await collect(executionUrl(bridge, jobId, key));
+    for (const [jobId, key] of [['job_nope', KEY], [suite.finishedJob, TENANT_KEYS.globex]] as const) {
+      const refused = await collect(executionUrl(suite.bridge, jobId, key));
       assert.deepEqual(refused.messages, [{ type: 'error', message: `Execution ${jobId} not found`, x_bridge: { code: 'not_found' } }]);
       assert.equal(refused.closeCode, 4004);
     }
-    for (const url of [executionUrl(bridge, finishedJob, 'wrong-key-000000'), `${bridge.ws}/api/v2/ws/executions/${finishedJob}`]) {
+    for (const url of [executionUrl(suite.bridge, suite.finishedJob, 'wrong-key-000000'), `${suite.bridge.ws}/api/v2/ws/executions/${suite.finishedJob}`]) {
       const refused = await collect(url);
       assert.deepEqual(refused.messages, [{ type: 'error', message: 'invalid or missing API key', x_bridge: { code: 'unauthorized' } }]);
       assert.equal(refused.closeCode, 4001);
@@ -299,22 +248,22 @@ describe('JAOT dialect', () => {
       [{ ...PRODUCTION_PLANNING, constraints: [{ name: 'c', expression: '2*widgets + bolts <= 3' }] }, /unknown variable "bolts" at column 13/],
     ];
     for (const [body, message] of bad) {
-      const response = await api(bridge.http, 'POST', '/api/v2/solve/async', { key: KEY, body });
+      const response = await api(suite.bridge.http, 'POST', '/api/v2/solve/async', { key: KEY, body });
       assert.equal(response.status, 400);
       assert.match(response.body.detail, message);
     }
-    const malformed = await api(bridge.http, 'POST', '/api/v2/solve/async', { key: KEY, rawBody: '{"name": ' });
+    const malformed = await api(suite.bridge.http, 'POST', '/api/v2/solve/async', { key: KEY, rawBody: '{"name": ' });
     assert.equal(malformed.status, 400);
     assert.match(malformed.body.detail, /not valid JSON/);
 
-    const unauthorized = await api(bridge.http, 'GET', `/api/v2/solve/async/${finishedJob}`, { key: 'wrong-key-000000' });
+    const unauthorized = await api(suite.bridge.http, 'GET', `/api/v2/solve/async/${suite.finishedJob}`, { key: 'wrong-key-000000' });
     assert.deepEqual([unauthorized.status, unauthorized.body], [401, { detail: 'invalid or missing API key' }]);
 
-    const unknown = await api(bridge.http, 'GET', '/api/v2/solve/async/job_nope', { key: KEY });
-    const foreign = await api(bridge.http, 'GET', `/api/v2/solve/async/${finishedJob}`, { key: TENANT_KEYS.globex });
+    const unknown = await api(suite.bridge.http, 'GET', '/api/v2/solve/async/job_nope', { key: KEY });
+    const foreign = await api(suite.bridge.http, 'GET', `/api/v2/solve/async/${suite.finishedJob}`, { key: TENANT_KEYS.globex });
     assert.deepEqual([unknown.status, unknown.body], [404, { detail: 'Task job_nope not found' }]);
-    assert.deepEqual([foreign.status, foreign.body], [404, { detail: `Task ${finishedJob} not found` }]);
-    const foreignCancel = await api(bridge.http, 'POST', `/api/v2/solve/async/${finishedJob}/cancel`, { key: TENANT_KEYS.globex });
+    assert.deepEqual([foreign.status, foreign.body], [404, { detail: `Task ${suite.finishedJob} not found` }]);
+    const foreignCancel = await api(suite.bridge.http, 'POST', `/api/v2/solve/async/${suite.finishedJob}/cancel`, { key: TENANT_KEYS.globex });
     assert.equal(foreignCancel.status, 404);
   });
 

@@ -7,61 +7,28 @@ import { encodeMatcraft } from '../../adapters/matcraft/encode.js';
 import { decodeMatcraft } from '../../adapters/matcraft/upstream.js';
 import type { Dialect } from '../../src/server/dialect.js';
 import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { range, storedEvents, submitTsp, useDialectSuite } from '../helpers/dialect-suite.js';
+import { MATCRAFT_EXAMPLES } from '../helpers/doc-messages.js';
 import { runExample } from '../helpers/examples.js';
 import { collect } from '../helpers/ws-client.js';
 
 const KEY = TENANT_KEYS.acme;
+const SEED = 9;
 
 /** matcraft.txt's example of each message type, in the order a campaign sends them, and a cancelled end. */
 const DOC_MESSAGES: Record<string, any>[] = [
-  { type: 'iteration_start', timestamp: '2026-04-01T10:05:00Z', data: { iteration: 5, total_iterations: 20, phase: 'evaluating', batch_size: 15 } },
-  {
-    type: 'evaluation_complete',
-    timestamp: '2026-04-01T10:05:12Z',
-    data: { iteration: 5, evaluation_index: 3, batch_size: 15, objectives: { permeability: 28.4, salt_rejection: 96.2 } },
-  },
-  {
-    type: 'iteration_complete',
-    timestamp: '2026-04-01T10:06:30Z',
-    data: {
-      iteration: 5,
-      evaluations_completed: 75,
-      hypervolume: 0.682,
-      hypervolume_improvement: 0.034,
-      pareto_size: 11,
-      surrogate_loss: 0.0192,
-      best_objectives: { permeability: 35.1, salt_rejection: 97.8 },
-    },
-  },
-  {
-    type: 'campaign_complete',
-    timestamp: '2026-04-01T10:30:00Z',
-    data: { status: 'converged', total_iterations: 15, total_evaluations: 225, final_hypervolume: 0.847, pareto_size: 18 },
-  },
+  MATCRAFT_EXAMPLES.iteration_start!,
+  MATCRAFT_EXAMPLES.evaluation_complete!,
+  MATCRAFT_EXAMPLES.iteration_complete!,
+  MATCRAFT_EXAMPLES.campaign_complete!,
   // The doc shows no cancel; ended early, a campaign's campaign_complete carries status "cancelled".
   {
     type: 'campaign_complete',
     timestamp: '2026-04-01T10:31:00Z',
     data: { status: 'cancelled', total_iterations: 15, total_evaluations: 225, final_hypervolume: 0.847, pareto_size: 18 },
   },
-  {
-    type: 'error',
-    timestamp: '2026-04-01T10:05:00Z',
-    data: { code: 'SURROGATE_TRAINING_FAILED', message: 'NaN detected in surrogate predictions', iteration: 5 },
-  },
+  MATCRAFT_EXAMPLES.error!,
 ];
-
-/** Any job works on any dialect: without a MatCraft upstream, a TSP through the Nerox route is the job to watch. */
-async function submitTsp(bridge: TestBridge, timeLimitS: number): Promise<string> {
-  const coordinates = Array.from({ length: 12 }, (_, i) => [Math.cos(i) * 10 + i, Math.sin(i * 2) * 10]);
-  const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', { key: KEY, body: { coordinates, time_limit_s: timeLimitS, seed: 9 } });
-  assert.equal(response.status, 202);
-  return response.body.job_id;
-}
-
-async function storedEvents(bridge: TestBridge, jobId: string): Promise<any[]> {
-  return (await api(bridge.http, 'GET', `/bridge/v1/jobs/${jobId}/events`, { key: KEY })).body.events;
-}
 
 function campaignUrl(bridge: TestBridge, jobId: string, query: Record<string, string> = {}, prefix = '/api/v1'): string {
   return `${bridge.ws}${prefix}/ws/campaigns/${jobId}?${new URLSearchParams({ token: KEY, ...query })}`;
@@ -91,10 +58,6 @@ async function admitted(url: string): Promise<WebSocket> {
   }
 }
 
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
 const seqOf = (message: any): number => message.data.x_bridge.seq;
 
 /** The progress events a live client saw, from the first one it printed on. */
@@ -106,31 +69,17 @@ function progressFrom(stored: any[], firstIteration: number): any[] {
 }
 
 describe('MatCraft dialect', () => {
-  let store: StoreHandle;
-  let bridge: TestBridge;
-  let finishedJob: string;
-
-  before(async () => {
-    store = await openTestStore('postgres');
-    bridge = await startTestBridge(store);
-    finishedJob = await submitTsp(bridge, 0.5);
-    await collect(campaignUrl(bridge, finishedJob, { after: '0' }));
-  });
-
-  after(async () => {
-    await bridge.close();
-    await store.dispose();
-  });
+  const suite = useDialectSuite(SEED, (bridge, jobId) => campaignUrl(bridge, jobId, { after: '0' }));
 
   test("the doc's JavaScript client prints each iteration and its hypervolume, then the end", async () => {
-    const jobId = await submitTsp(bridge, 2.5);
-    const run = await runExample('matcraft/monitor_campaign.mjs', { 'wss://api.matcraft.ai': bridge.ws, camp_abc123: jobId, mc_live_abc123: KEY });
+    const jobId = await submitTsp(suite.bridge, 2.5, SEED);
+    const run = await runExample('matcraft/monitor_campaign.mjs', { 'wss://api.matcraft.ai': suite.bridge.ws, camp_abc123: jobId, mc_live_abc123: KEY });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.lines[0], 'Connected to campaign stream');
     assert.equal(run.lines.at(-1), 'Campaign finished!');
     const printed = run.lines.slice(1, -1);
     const first = Number(/^Iteration (\d+) complete$/.exec(printed[0] ?? '')?.[1]);
-    const expected = progressFrom(await storedEvents(bridge, jobId), first).flatMap((e) => [
+    const expected = progressFrom(await storedEvents(suite.bridge, jobId), first).flatMap((e) => [
       `Iteration ${e.iteration} complete`,
       `Hypervolume: ${e.bestObjective}`,
     ]);
@@ -138,8 +87,8 @@ describe('MatCraft dialect', () => {
   });
 
   test("the doc's Python client prints each iteration's hypervolume, then the end", async () => {
-    const jobId = await submitTsp(bridge, 2.5);
-    const run = await runExample('matcraft/monitor_campaign.py', { 'wss://api.matcraft.ai': bridge.ws, camp_abc123: jobId, mc_live_abc123: KEY });
+    const jobId = await submitTsp(suite.bridge, 2.5, SEED);
+    const run = await runExample('matcraft/monitor_campaign.py', { 'wss://api.matcraft.ai': suite.bridge.ws, camp_abc123: jobId, mc_live_abc123: KEY });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.lines.at(-1), 'Campaign finished!');
     const printed = run.lines.slice(0, -1).map((line) => {
@@ -147,28 +96,28 @@ describe('MatCraft dialect', () => {
       assert.ok(match, line);
       return { iteration: Number(match[1]), hv: Number(match[2]) };
     });
-    const expected = progressFrom(await storedEvents(bridge, jobId), printed[0]!.iteration);
+    const expected = progressFrom(await storedEvents(suite.bridge, jobId), printed[0]!.iteration);
     assert.deepEqual(printed.map((p) => p.iteration), expected.map((e) => e.iteration));
     printed.forEach((p, i) => assert.ok(Math.abs(p.hv - expected[i].bestObjective) <= 5e-5, `${p.hv} vs ${expected[i].bestObjective}`));
   });
 
   test('?after= catches up from the store, on both URL prefixes; without it a finished campaign sends its end', async () => {
-    const stored = await storedEvents(bridge, finishedJob);
-    const all = await collect(campaignUrl(bridge, finishedJob, { after: '0' }));
+    const stored = await storedEvents(suite.bridge, suite.finishedJob);
+    const all = await collect(campaignUrl(suite.bridge, suite.finishedJob, { after: '0' }));
     assert.deepEqual(all.messages.map(seqOf), range(1, stored.length));
     assert.equal(all.messages.at(-1).type, 'campaign_complete');
     assert.equal(all.closeCode, 1000);
-    const selfHosted = await collect(campaignUrl(bridge, finishedJob, { after: '0' }, '/v1'));
+    const selfHosted = await collect(campaignUrl(suite.bridge, suite.finishedJob, { after: '0' }, '/v1'));
     assert.deepEqual(selfHosted.texts, all.texts);
-    const resumed = await collect(campaignUrl(bridge, finishedJob, { after: '3' }));
+    const resumed = await collect(campaignUrl(suite.bridge, suite.finishedJob, { after: '3' }));
     assert.deepEqual(resumed.texts, all.texts.slice(3));
-    const live = await collect(campaignUrl(bridge, finishedJob));
+    const live = await collect(campaignUrl(suite.bridge, suite.finishedJob));
     assert.deepEqual([live.texts, live.closeCode, live.closeReason], [all.texts.slice(-1), 1000, 'job finished']);
   });
 
   test("a TSP's events in MatCraft's shape: progress is iteration_complete, the end campaign_complete", async () => {
-    const stored = await storedEvents(bridge, finishedJob);
-    const { messages } = await collect(campaignUrl(bridge, finishedJob, { after: '0' }));
+    const stored = await storedEvents(suite.bridge, suite.finishedJob);
+    const { messages } = await collect(campaignUrl(suite.bridge, suite.finishedJob, { after: '0' }));
     for (const [i, message] of messages.entries()) {
       const event = stored[i];
       assert.deepEqual(Object.keys(message), ['type', 'timestamp', 'data']);
@@ -188,8 +137,8 @@ describe('MatCraft dialect', () => {
   });
 
   test('an 11th socket on one API key is refused with the reason; closing one makes room', async () => {
-    const jobId = await submitTsp(bridge, 30);
-    const url = campaignUrl(bridge, jobId, { after: '0' });
+    const jobId = await submitTsp(suite.bridge, 30, SEED);
+    const url = campaignUrl(suite.bridge, jobId, { after: '0' });
     const sockets = await Promise.all(range(1, 10).map(() => admitted(url)));
     const eleventh = await collect(url);
     assert.equal(eleventh.closeCode, 4029);
@@ -206,7 +155,7 @@ describe('MatCraft dialect', () => {
         ws.once('close', () => resolve(last));
       }),
     );
-    assert.equal((await api(bridge.http, 'POST', `/v1/jobs/${jobId}/cancel`, { key: KEY })).status, 202);
+    assert.equal((await api(suite.bridge.http, 'POST', `/v1/jobs/${jobId}/cancel`, { key: KEY })).status, 202);
     for (const last of await Promise.all(lastMessages)) {
       assert.equal(last.type, 'campaign_complete', 'every admitted socket, the new one too, follows the campaign to its end');
       assert.equal(last.data.status, 'cancelled');
@@ -214,8 +163,8 @@ describe('MatCraft dialect', () => {
   });
 
   test('malformed JSON and unknown messages get an error; the socket stays open to the end', async () => {
-    const jobId = await submitTsp(bridge, 1);
-    const watched = await collect(campaignUrl(bridge, jobId, { after: '0' }), {
+    const jobId = await submitTsp(suite.bridge, 1, SEED);
+    const watched = await collect(campaignUrl(suite.bridge, jobId, { after: '0' }), {
       onOpen: (ws: WebSocket) => {
         ws.send('{oops');
         ws.send('{"type": "subscribe"}');
@@ -230,10 +179,10 @@ describe('MatCraft dialect', () => {
 
   test("unknown and another tenant's campaigns look the same; wrong keys and bad after= are refused", async () => {
     const refusals: [string, string, number, string][] = [
-      [campaignUrl(bridge, 'job_nope'), 'NOT_FOUND', 4004, 'Campaign job_nope not found'],
-      [campaignUrl(bridge, finishedJob, { token: TENANT_KEYS.globex }), 'NOT_FOUND', 4004, `Campaign ${finishedJob} not found`],
-      [campaignUrl(bridge, finishedJob, { token: 'wrong-key-000000' }), 'UNAUTHORIZED', 4001, 'invalid or missing API key'],
-      [campaignUrl(bridge, finishedJob, { after: 'x' }), 'INVALID_REQUEST', 4000, 'after must be a non-negative integer, got "x"'],
+      [campaignUrl(suite.bridge, 'job_nope'), 'NOT_FOUND', 4004, 'Campaign job_nope not found'],
+      [campaignUrl(suite.bridge, suite.finishedJob, { token: TENANT_KEYS.globex }), 'NOT_FOUND', 4004, `Campaign ${suite.finishedJob} not found`],
+      [campaignUrl(suite.bridge, suite.finishedJob, { token: 'wrong-key-000000' }), 'UNAUTHORIZED', 4001, 'invalid or missing API key'],
+      [campaignUrl(suite.bridge, suite.finishedJob, { after: 'x' }), 'INVALID_REQUEST', 4000, 'after must be a non-negative integer, got "x"'],
     ];
     for (const [url, code, closeCode, message] of refusals) {
       const refused = await collect(url);
@@ -245,28 +194,28 @@ describe('MatCraft dialect', () => {
   });
 
   test('REST: creating a campaign needs the MatCraft upstream; any job reads as a campaign; errors in one shape', async () => {
-    const created = await api(bridge.http, 'POST', '/api/v1/campaigns', { key: KEY, body: { name: 'membranes' } });
+    const created = await api(suite.bridge.http, 'POST', '/api/v1/campaigns', { key: KEY, body: { name: 'membranes' } });
     assert.equal(created.status, 503);
     assert.deepEqual(created.body, {
       error: { code: 'PROVIDER_UNAVAILABLE', message: 'provider "matcraft" is not configured: set MATCRAFT_URL and MATCRAFT_API_KEY' },
     });
-    const notObject = await api(bridge.http, 'POST', '/api/v1/campaigns', { key: KEY, body: ['membranes'] });
+    const notObject = await api(suite.bridge.http, 'POST', '/api/v1/campaigns', { key: KEY, body: ['membranes'] });
     assert.deepEqual([notObject.status, notObject.body.error.code], [400, 'INVALID_REQUEST']);
-    const malformed = await api(bridge.http, 'POST', '/api/v1/campaigns', { key: KEY, rawBody: '{"name"' });
+    const malformed = await api(suite.bridge.http, 'POST', '/api/v1/campaigns', { key: KEY, rawBody: '{"name"' });
     assert.deepEqual([malformed.status, malformed.body.error.code], [400, 'INVALID_JSON']);
 
-    const campaign = await api(bridge.http, 'GET', `/api/v1/campaigns/${finishedJob}`, { key: KEY });
+    const campaign = await api(suite.bridge.http, 'GET', `/api/v1/campaigns/${suite.finishedJob}`, { key: KEY });
     assert.equal(campaign.status, 200);
-    assert.equal(campaign.body.id, finishedJob);
+    assert.equal(campaign.body.id, suite.finishedJob);
     assert.equal(campaign.body.status, 'completed');
     assert.equal(campaign.body.name, null);
     assert.equal(campaign.body.x_bridge.kind, 'tsp');
 
-    const unknown = await api(bridge.http, 'GET', '/api/v1/campaigns/job_nope', { key: KEY });
-    const foreign = await api(bridge.http, 'GET', `/api/v1/campaigns/${finishedJob}`, { key: TENANT_KEYS.globex });
+    const unknown = await api(suite.bridge.http, 'GET', '/api/v1/campaigns/job_nope', { key: KEY });
+    const foreign = await api(suite.bridge.http, 'GET', `/api/v1/campaigns/${suite.finishedJob}`, { key: TENANT_KEYS.globex });
     assert.deepEqual([unknown.status, unknown.body], [404, { error: { code: 'NOT_FOUND', message: 'Campaign job_nope not found' } }]);
-    assert.deepEqual([foreign.status, foreign.body], [404, { error: { code: 'NOT_FOUND', message: `Campaign ${finishedJob} not found` } }]);
-    const unauthorized = await api(bridge.http, 'GET', `/api/v1/campaigns/${finishedJob}`, { key: 'wrong-key-000000' });
+    assert.deepEqual([foreign.status, foreign.body], [404, { error: { code: 'NOT_FOUND', message: `Campaign ${suite.finishedJob} not found` } }]);
+    const unauthorized = await api(suite.bridge.http, 'GET', `/api/v1/campaigns/${suite.finishedJob}`, { key: 'wrong-key-000000' });
     assert.deepEqual([unauthorized.status, unauthorized.body.error.code], [401, 'UNAUTHORIZED']);
   });
 
@@ -311,7 +260,7 @@ describe('MatCraft keepalive', () => {
   });
 
   test('the server sends ping frames, and closes a socket once its campaign has made no progress for a while', async () => {
-    const jobId = await submitTsp(bridge, 30);
+    const jobId = await submitTsp(bridge, 30, SEED);
     const ws = await opened(campaignUrl(bridge, jobId));
     let pings = 0;
     ws.on('ping', () => pings++);

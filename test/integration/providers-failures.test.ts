@@ -1,10 +1,9 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BridgeError } from '../../src/core/errors.js';
-import { api, openTestStore, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { api, type TestBridge } from '../helpers/bridge.js';
 import { startMatcraftSim } from '../vendors/index.js';
 import {
-  closeSims,
   eventsOf,
   finished,
   jobOf,
@@ -12,14 +11,13 @@ import {
   ofType,
   PROBLEMS,
   range,
-  startSims,
   startVendorBridge,
   submit,
   upstreamIdOf,
   upstreamMessages,
+  useVendorSuite,
   VENDORS,
   waitFor,
-  type Sims,
   type Vendor,
 } from './providers-support.js';
 
@@ -39,50 +37,36 @@ const VENDOR_FAILURE: Record<Vendor, { code: string; message: string }> = {
 };
 
 describe('upstream failures, cancel and keepalive', () => {
-  let store: StoreHandle;
-  let sims: Sims;
-  let bridge: TestBridge;
+  const suite = useVendorSuite();
 
-  before(async () => {
-    store = await openTestStore('postgres');
-    sims = await startSims();
-    bridge = await startVendorBridge(store, sims);
-  });
+  const requests = (vendor: Vendor, route: string): number => suite.sims[vendor].stats.requests[route] ?? 0;
 
-  after(async () => {
-    await bridge.close();
-    await closeSims(sims);
-    await store.dispose();
-  });
-
-  const requests = (vendor: Vendor, route: string): number => sims[vendor].stats.requests[route] ?? 0;
-
-  async function held(vendor: Vendor, on: TestBridge = bridge): Promise<{ jobId: string; upstreamId: string }> {
-    sims[vendor].jobDefaults = { autoStart: false, events: 12, intervalMs: 5 };
+  async function held(vendor: Vendor, on: TestBridge = suite.bridge): Promise<{ jobId: string; upstreamId: string }> {
+    suite.sims[vendor].jobDefaults = { autoStart: false, events: 12, intervalMs: 5 };
     const jobId = await submit(on, vendor);
     const upstreamId = await upstreamIdOf(on, jobId);
-    await waitFor(() => sims[vendor].connectionsFor(upstreamId) >= 1);
+    await waitFor(() => suite.sims[vendor].connectionsFor(upstreamId) >= 1);
     return { jobId, upstreamId };
   }
 
   for (const vendor of VENDORS) {
     test(`${vendor}: a refused key on create fails the job at once with the vendor's message`, async () => {
       const before = requests(vendor, ROUTES[vendor].create);
-      sims[vendor].faults = { refuseAuth: true };
+      suite.sims[vendor].faults = { refuseAuth: true };
       try {
-        const { job } = await finished(bridge, await submit(bridge, vendor));
+        const { job } = await finished(suite.bridge, await submit(suite.bridge, vendor));
         assert.equal(job.status, 'failed');
         assert.equal(job.error?.code, 'upstream_rejected');
         assert.match(job.error!.message, /HTTP 401: Invalid API key/);
         assert.equal(requests(vendor, ROUTES[vendor].create) - before, 1, 'a 4xx is not retried');
       } finally {
-        sims[vendor].faults = {};
+        suite.sims[vendor].faults = {};
       }
     });
 
     test(`${vendor}: a failure the vendor reports ends the job with the vendor's own words`, async () => {
-      sims[vendor].jobDefaults = { events: 6, intervalMs: 5, outcome: 'failed' };
-      const { job, events } = await finished(bridge, await submit(bridge, vendor));
+      suite.sims[vendor].jobDefaults = { events: 6, intervalMs: 5, outcome: 'failed' };
+      const { job, events } = await finished(suite.bridge, await submit(suite.bridge, vendor));
       assert.equal(job.status, 'failed');
       assert.deepEqual({ code: job.error?.code, message: job.error?.message }, VENDOR_FAILURE[vendor]);
       assert.equal(events.at(-1)!.type, 'failed');
@@ -91,49 +75,49 @@ describe('upstream failures, cancel and keepalive', () => {
     test(`${vendor}: cancel goes upstream and the vendor's answer ends the run`, async () => {
       const { jobId, upstreamId } = await held(vendor);
       if (vendor === 'nerox') {
-        assert.equal((await api(bridge.http, 'POST', `/v1/jobs/${jobId}/cancel`, { key: KEY })).status, 202);
+        assert.equal((await api(suite.bridge.http, 'POST', `/v1/jobs/${jobId}/cancel`, { key: KEY })).status, 202);
       } else {
-        await bridge.bridge.jobService.cancel(await jobOf(bridge, jobId));
+        await suite.bridge.bridge.jobService.cancel(await jobOf(suite.bridge, jobId));
       }
-      const { job } = await finished(bridge, jobId);
+      const { job } = await finished(suite.bridge, jobId);
       assert.equal(job.status, 'cancelled');
-      assert.equal(sims[vendor].job(upstreamId)!.status, 'cancelled');
+      assert.equal(suite.sims[vendor].job(upstreamId)!.status, 'cancelled');
       assert.equal(requests(vendor, ROUTES[vendor].cancel), 1);
-      assert.equal(sims[vendor].connectionsFor(upstreamId), 1);
+      assert.equal(suite.sims[vendor].connectionsFor(upstreamId), 1);
     });
   }
 
   test('an outage on create is retried with backoff until the vendor answers', async () => {
-    sims.nerox.faults = { httpStatus5xx: true };
-    sims.nerox.jobDefaults = { events: 5, intervalMs: 5 };
+    suite.sims.nerox.faults = { httpStatus5xx: true };
+    suite.sims.nerox.jobDefaults = { events: 5, intervalMs: 5 };
     const before = requests('nerox', ROUTES.nerox.create);
-    const jobId = await submit(bridge, 'nerox');
+    const jobId = await submit(suite.bridge, 'nerox');
     await waitFor(() => requests('nerox', ROUTES.nerox.create) - before >= 3);
-    sims.nerox.faults = {};
-    const { job } = await finished(bridge, jobId);
+    suite.sims.nerox.faults = {};
+    const { job } = await finished(suite.bridge, jobId);
     assert.equal(job.status, 'completed');
   });
 
   test('an outage on create longer than the give-up time fails the job with the reason', async () => {
-    const impatient = await startVendorBridge(store, sims, { tuning: { giveUpAfterMs: 50 } });
-    sims.jaot.faults = { httpStatus5xx: true };
+    const impatient = await startVendorBridge(suite.store, suite.sims, { tuning: { giveUpAfterMs: 50 } });
+    suite.sims.jaot.faults = { httpStatus5xx: true };
     try {
       const { job } = await finished(impatient, await submit(impatient, 'jaot'));
       assert.equal(job.status, 'failed');
       assert.equal(job.error?.code, 'upstream_unavailable');
       assert.match(job.error!.message, /^jaot did not answer POST \/api\/v2\/solve\/async within 50 ms: jaot answered HTTP 503: Service unavailable$/);
     } finally {
-      sims.jaot.faults = {};
+      suite.sims.jaot.faults = {};
       await impatient.close();
     }
   });
 
   test('a stream the vendor refuses for good fails the job instead of reconnecting forever', async () => {
-    const first = await startVendorBridge(store, sims);
+    const first = await startVendorBridge(suite.store, suite.sims);
     const jobs = await Promise.all(VENDORS.map((vendor) => held(vendor, first)));
     await first.close();
-    for (const sim of Object.values(sims)) sim.faults = { refuseAuth: true };
-    const second = await startVendorBridge(store, sims);
+    for (const sim of Object.values(suite.sims)) sim.faults = { refuseAuth: true };
+    const second = await startVendorBridge(suite.store, suite.sims);
     try {
       for (const [i, vendor] of VENDORS.entries()) {
         const { job } = await finished(second, jobs[i]!.jobId);
@@ -141,24 +125,24 @@ describe('upstream failures, cancel and keepalive', () => {
         assert.match(job.error!.message, /Invalid API key|Unauthorized/, vendor);
       }
     } finally {
-      for (const sim of Object.values(sims)) sim.faults = {};
+      for (const sim of Object.values(suite.sims)) sim.faults = {};
       await second.close();
     }
   });
 
   test('jaot falls back to HTTP polling while its socket keeps failing, and returns to the socket when it works', async () => {
-    sims.jaot.faults = { dropAfterEvents: 0 };
+    suite.sims.jaot.faults = { dropAfterEvents: 0 };
     const { jobId, upstreamId } = await held('jaot');
-    const run = sims.jaot.job(upstreamId)!;
+    const run = suite.sims.jaot.job(upstreamId)!;
     await waitFor(() => requests('jaot', 'GET /api/v2/solve/async/:id') > 0);
     run.tick();
     run.tick();
-    await waitFor(async () => (await eventsOf(bridge, jobId)).some((e) => e.stage === 'polling'));
-    sims.jaot.faults = {};
-    await waitFor(async () => (await eventsOf(bridge, jobId)).some((e) => (e.source?.raw as { type?: string })?.type === 'status'));
+    await waitFor(async () => (await eventsOf(suite.bridge, jobId)).some((e) => e.stage === 'polling'));
+    suite.sims.jaot.faults = {};
+    await waitFor(async () => (await eventsOf(suite.bridge, jobId)).some((e) => (e.source?.raw as { type?: string })?.type === 'status'));
     // A run advanced by hand does not start its timer again: the rest is ticked out too.
     while (!run.done) run.tick();
-    const { job, events } = await finished(bridge, jobId);
+    const { job, events } = await finished(suite.bridge, jobId);
     assert.equal(job.status, 'completed');
     assert.deepEqual(events.map((e) => e.seq), range(1, events.length));
     const polled = events.findIndex((e) => e.stage === 'polling');
@@ -170,19 +154,19 @@ describe('upstream failures, cancel and keepalive', () => {
 
   for (const vendor of ['mutagent', 'jaot'] as const) {
     test(`${vendor}: a vendor gone silent is caught by the keepalive and the stream reopened`, async () => {
-      const watchful = await startVendorBridge(store, sims, { tuning: { keepaliveMs: 20 } });
+      const watchful = await startVendorBridge(suite.store, suite.sims, { tuning: { keepaliveMs: 20 } });
       try {
         const { jobId, upstreamId } = await held(vendor, watchful);
-        sims[vendor].faults = { stall: true };
-        await waitFor(() => sims[vendor].connectionsFor(upstreamId) >= 3);
-        sims[vendor].faults = {};
-        sims[vendor].startJob(upstreamId);
+        suite.sims[vendor].faults = { stall: true };
+        await waitFor(() => suite.sims[vendor].connectionsFor(upstreamId) >= 3);
+        suite.sims[vendor].faults = {};
+        suite.sims[vendor].startJob(upstreamId);
         const { job, events } = await finished(watchful, jobId);
         assert.equal(job.status, 'completed');
         assert.deepEqual(events.map((e) => e.seq), range(1, events.length));
-        if (vendor === 'mutagent') assert.deepEqual(upstreamMessages(vendor, events), sims[vendor].job(upstreamId)!.history);
+        if (vendor === 'mutagent') assert.deepEqual(upstreamMessages(vendor, events), suite.sims[vendor].job(upstreamId)!.history);
       } finally {
-        sims[vendor].faults = {};
+        suite.sims[vendor].faults = {};
         await watchful.close();
       }
     });
@@ -190,7 +174,7 @@ describe('upstream failures, cancel and keepalive', () => {
 
   test('matcraft: its server ping frames are answered, so the one connection lives through the campaign', async () => {
     const pinging = await startMatcraftSim({ pingIntervalMs: 100, job: { events: 40, intervalMs: 15 } });
-    const matcraftOnly = await startVendorBridge(store, { matcraft: pinging });
+    const matcraftOnly = await startVendorBridge(suite.store, { matcraft: pinging });
     try {
       const jobId = await submit(matcraftOnly, 'matcraft');
       const upstreamId = await upstreamIdOf(matcraftOnly, jobId);
@@ -205,7 +189,7 @@ describe('upstream failures, cancel and keepalive', () => {
   });
 
   test('a vendor without URL or key is a clear refusal naming the settings', async () => {
-    const partial = await startVendorBridge(store, { nerox: sims.nerox });
+    const partial = await startVendorBridge(suite.store, { nerox: suite.sims.nerox });
     try {
       await assert.rejects(
         partial.bridge.jobService.submit({ tenantId: 'acme', problem: PROBLEMS.matcraft, params: {}, provider: 'matcraft' }),

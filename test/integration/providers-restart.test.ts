@@ -1,21 +1,18 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestStore, type StoreHandle } from '../helpers/bridge.js';
 import {
   assertSentInOrder,
-  closeSims,
   eventsOf,
   finished,
   ofType,
   range,
-  startSims,
   startVendorBridge,
   submit,
   upstreamIdOf,
   upstreamMessages,
+  useVendorSuite,
   VENDORS,
   waitFor,
-  type Sims,
 } from './providers-support.js';
 
 /** `POST` route of each simulator that creates a job, as counted in `stats.requests`. */
@@ -27,38 +24,27 @@ const CREATE_ROUTE = {
 } as const;
 
 describe('a bridge restart in the middle of an upstream job', () => {
-  let store: StoreHandle;
-  let sims: Sims;
-
-  before(async () => {
-    store = await openTestStore('postgres');
-    sims = await startSims();
-  });
-
-  after(async () => {
-    await closeSims(sims);
-    await store.dispose();
-  });
+  const suite = useVendorSuite({ bridge: false });
 
   for (const vendor of VENDORS) {
     test(`${vendor}: the job resumes from the stored state, completes, and its seq has no gap`, async () => {
-      sims[vendor].jobDefaults = { events: 40, intervalMs: 15 };
-      const first = await startVendorBridge(store, sims);
+      suite.sims[vendor].jobDefaults = { events: 40, intervalMs: 15 };
+      const first = await startVendorBridge(suite.store, suite.sims);
       const jobId = await submit(first, vendor);
       const upstreamId = await upstreamIdOf(first, jobId);
       await waitFor(async () => (await eventsOf(first, jobId)).length >= 5);
       await first.close();
-      const run = sims[vendor].job(upstreamId)!;
+      const run = suite.sims[vendor].job(upstreamId)!;
       assert.ok(!run.done, 'the upstream job outlives the bridge: stop() does not cancel it');
 
-      const second = await startVendorBridge(store, sims);
+      const second = await startVendorBridge(suite.store, suite.sims);
       try {
         const { job, events } = await finished(second, jobId);
         assert.equal(job.status, 'completed');
         assert.equal(job.upstreamId, upstreamId);
         assert.deepEqual(events.map((e) => e.seq), range(1, events.length));
-        assert.equal(sims[vendor].stats.requests[CREATE_ROUTE[vendor]], 1, 'the restarted bridge reattached instead of creating the job again');
-        assert.equal(sims[vendor].connectionsFor(upstreamId), 2);
+        assert.equal(suite.sims[vendor].stats.requests[CREATE_ROUTE[vendor]], 1, 'the restarted bridge reattached instead of creating the job again');
+        assert.equal(suite.sims[vendor].connectionsFor(upstreamId), 2);
         assert.equal(ofType(events, 'warning').length, 0);
 
         const received = upstreamMessages(vendor, events);

@@ -3,6 +3,7 @@
  * ways to submit a job at a vendor and wait for what it recorded. Waiting is by condition, never by a clock.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { canonicalJson } from '../../src/core/canonical.js';
@@ -10,7 +11,7 @@ import type { JobEvent } from '../../src/core/event.js';
 import { FINAL_JOB_STATUSES, type Job } from '../../src/core/job.js';
 import type { Problem } from '../../src/core/problem.js';
 import type { UpstreamTuning } from '../../src/ingest/upstream/settings.js';
-import { api, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 import { startJaotSim, startMatcraftSim, startMutagentSim, startNeroxSim, type MatcraftOptions, type Msg, type VendorSim } from '../vendors/index.js';
 
 export const VENDORS = ['nerox', 'jaot', 'matcraft', 'mutagent'] as const;
@@ -58,6 +59,33 @@ export function startVendorBridge(
       for (const vendor of VENDORS) Object.assign(config.providers[vendor], QUICK, options.tuning);
     },
   });
+}
+
+/** What a providers suite runs against; the fields are set once the suite's `before` hook has run. */
+export interface VendorSuite {
+  store: StoreHandle;
+  sims: Sims;
+}
+
+/**
+ * Registers hooks in the calling `describe`: a store and the four simulators (and by default a bridge against
+ * them) opened before its tests and closed after them.
+ */
+export function useVendorSuite(): VendorSuite & { bridge: TestBridge };
+export function useVendorSuite(options: { bridge: false }): VendorSuite;
+export function useVendorSuite(options: { bridge: boolean } = { bridge: true }): VendorSuite & { bridge?: TestBridge } {
+  const suite = {} as VendorSuite & { bridge?: TestBridge };
+  before(async () => {
+    suite.store = await openTestStore('postgres');
+    suite.sims = await startSims();
+    if (options.bridge) suite.bridge = await startVendorBridge(suite.store, suite.sims);
+  });
+  after(async () => {
+    await suite.bridge?.close();
+    await closeSims(suite.sims);
+    await suite.store.dispose();
+  });
+  return suite;
 }
 
 const TSP = [[0, 3, 4, 2], [3, 0, 2, 5], [4, 2, 0, 3], [2, 5, 3, 0]];

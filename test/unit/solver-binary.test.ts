@@ -6,20 +6,11 @@ import { parseBqp } from '../../src/solver/formats.js';
 import { solveAnnealing } from '../../src/solver/index.js';
 import { Rng } from '../../src/solver/random.js';
 import { cutEnergy, quboEnergy } from '../../src/solver/score.js';
-import type { SolveOutcome, SolveRequest } from '../../src/solver/types.js';
-
-const DEVICES = ['cpu', 'gpu'] as const;
-const allowNoGpu = process.env.OPTBRIDGE_ALLOW_NO_GPU === '1';
+import type { SolveRequest } from '../../src/solver/types.js';
+import { DEVICES, annealRequest, assertDevice, assertReachesOptimum, assertRepeats, solveAbortedAfter } from '../helpers/solver-checks.js';
 
 function request(problem: QuboProblem | MaxCutProblem, device: string, overrides: Partial<SolveRequest> = {}): SolveRequest {
-  return {
-    problem,
-    params: { seed: 5, device, timeLimitS: 60 },
-    progressIntervalMs: 100,
-    signal: new AbortController().signal,
-    onProgress: () => {},
-    ...overrides,
-  };
+  return annealRequest(problem, device, 5, overrides);
 }
 
 function randomQubo(n: number, seed: number, density: number): QuboProblem {
@@ -48,11 +39,6 @@ function bruteForce(n: number, energy: (x: number[]) => number): number {
   return best;
 }
 
-function assertDevice(outcome: SolveOutcome, device: (typeof DEVICES)[number]): void {
-  if (device === 'cpu') assert.equal(outcome.device, 'cpu');
-  else if (!allowNoGpu) assert.match(outcome.device, /^webgpu:/, 'no WebGPU adapter (set OPTBRIDGE_ALLOW_NO_GPU=1 to accept the CPU)');
-}
-
 for (const device of DEVICES) {
   describe(`solveAnnealing: QUBO and Max-Cut on ${device}`, () => {
     for (const [n, density] of [
@@ -63,12 +49,7 @@ for (const device of DEVICES) {
     ] as const) {
       it(`QUBO n = ${n}: reaches the brute-force optimum`, async () => {
         const problem = randomQubo(n, 40 + n, density);
-        const optimum = bruteForce(n, (x) => quboEnergy(problem, x));
-        const outcome = await solveAnnealing(request(problem, device, { params: { seed: n, device, targetEnergy: optimum, timeLimitS: 60 } }));
-        assertDevice(outcome, device);
-        assert.equal(outcome.stopReason, 'target_reached');
-        assert.equal(outcome.objective, optimum);
-        assert.equal(quboEnergy(problem, outcome.solution), optimum);
+        await assertReachesOptimum(problem, device, n, bruteForce(n, (x) => quboEnergy(problem, x)), quboEnergy);
       });
     }
 
@@ -90,37 +71,12 @@ for (const device of DEVICES) {
 
     it('gives the same result for the same seed and sweep budget', async () => {
       const problem = randomQubo(60, 8, 0.2);
-      const run = (): Promise<SolveOutcome> =>
-        solveAnnealing(request(problem, device, { sweepLimit: 200, params: { seed: 9, device, replicas: 8, timeLimitS: 300 } }));
-      const a = await run();
-      const b = await run();
-      assertDevice(a, device);
-      assert.equal(a.stopReason, 'converged');
-      assert.deepEqual(a.solution, b.solution);
-      assert.equal(a.iterations, b.iterations);
+      await assertRepeats(request(problem, device, { sweepLimit: 200, params: { seed: 9, device, replicas: 8, timeLimitS: 300 } }), device);
     });
 
     it('stops on cancel before the next progress event', async () => {
       const problem = randomGraph(300, 8);
-      const controller = new AbortController();
-      const events: string[] = [];
-      const outcome = await solveAnnealing(
-        request(problem, device, {
-          signal: controller.signal,
-          params: { seed: 2, device, timeLimitS: 300 },
-          onProgress: (p) => {
-            events.push('progress');
-            assert.equal(p.bestEnergy, cutEnergy(problem, p.bestSolution));
-            if (events.length === 1) {
-              events.push('abort');
-              controller.abort();
-            }
-          },
-        }),
-      );
-      events.push('outcome');
-      assert.deepEqual(events, ['progress', 'abort', 'outcome']);
-      assert.equal(outcome.stopReason, 'cancelled');
+      const outcome = await solveAbortedAfter(problem, device, 1, (p) => assert.equal(p.bestEnergy, cutEnergy(problem, p.bestSolution)));
       assert.equal(outcome.objective, cutEnergy(problem, outcome.solution));
     });
   });

@@ -2,20 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type LinearProgress, ModelError, solveLinear } from '../../src/solver/index.js';
 import { Rng } from '../../src/solver/random.js';
-
-/** The JAOT documentation's example. Its printed result (30, 60 → 3500) is illustrative and breaks labor_hours. */
-const productionPlanning = {
-  name: 'production_planning',
-  objective: { sense: 'maximize', expression: '50*widgets + 40*gadgets' },
-  variables: [
-    { name: 'widgets', type: 'integer', lower_bound: 0, upper_bound: 100 },
-    { name: 'gadgets', type: 'integer', lower_bound: 0, upper_bound: 80 },
-  ],
-  constraints: [
-    { name: 'machine_hours', expression: '2*widgets + 3*gadgets <= 240' },
-    { name: 'labor_hours', expression: '4*widgets + 2*gadgets <= 200' },
-  ],
-};
+import { PRODUCTION_PLANNING } from '../helpers/doc-messages.js';
+import { abortAfterProgress } from '../helpers/solver-checks.js';
 
 /** Brute force over the integer box: the true optimum of production_planning. */
 function productionOptimum(): { value: number; widgets: number; gadgets: number } {
@@ -53,7 +41,7 @@ describe('solveLinear (HiGHS)', () => {
   it('solves production_planning to its true optimum', async () => {
     const expected = productionOptimum();
     assert.deepEqual(expected, { value: 3550, widgets: 15, gadgets: 70 });
-    const outcome = await solveLinear(productionPlanning, { timeLimitS: 30 });
+    const outcome = await solveLinear(PRODUCTION_PLANNING, { timeLimitS: 30 });
     assert.equal(outcome.status, 'optimal');
     assert.equal(outcome.objective, 3550);
     assert.deepEqual(outcome.solution, { widgets: 15, gadgets: 70 });
@@ -79,8 +67,8 @@ describe('solveLinear (HiGHS)', () => {
 
   it('reports an infeasible variant', async () => {
     const outcome = await solveLinear({
-      ...productionPlanning,
-      constraints: [...productionPlanning.constraints, { name: 'volume', expression: 'widgets + gadgets >= 200' }],
+      ...PRODUCTION_PLANNING,
+      constraints: [...PRODUCTION_PLANNING.constraints, { name: 'volume', expression: 'widgets + gadgets >= 200' }],
     });
     assert.equal(outcome.status, 'infeasible');
     assert.equal(outcome.objective, null);
@@ -106,16 +94,16 @@ describe('solveLinear (HiGHS)', () => {
   ] as const) {
     it(`points at the bad token in "${expression}"`, async () => {
       await assert.rejects(
-        solveLinear({ ...productionPlanning, constraints: [{ name: 'machine_hours', expression }] }),
+        solveLinear({ ...PRODUCTION_PLANNING, constraints: [{ name: 'machine_hours', expression }] }),
         (error: unknown) => error instanceof ModelError && pattern.test(error.message) && error.field.startsWith('constraints[0]'),
       );
     });
   }
 
   it('rejects malformed fields with their path', async () => {
-    await assert.rejects(solveLinear({ ...productionPlanning, objective: { sense: 'up', expression: 'widgets' } }), /objective\.sense: must be "minimize" or "maximize"/);
+    await assert.rejects(solveLinear({ ...PRODUCTION_PLANNING, objective: { sense: 'up', expression: 'widgets' } }), /objective\.sense: must be "minimize" or "maximize"/);
     await assert.rejects(
-      solveLinear({ ...productionPlanning, variables: [{ name: 'widgets', type: 'int' }] }),
+      solveLinear({ ...PRODUCTION_PLANNING, variables: [{ name: 'widgets', type: 'int' }] }),
       /variables\[0\]\.type: must be "continuous", "integer" or "binary", got "int"/,
     );
   });
@@ -134,14 +122,7 @@ describe('solveLinear (HiGHS)', () => {
       timeLimitS: 300,
       signal: controller.signal,
       progressIntervalMs: 100,
-      onProgress: (p) => {
-        seen.push(p);
-        events.push('progress');
-        if (events.length === 2) {
-          events.push('abort');
-          controller.abort();
-        }
-      },
+      onProgress: abortAfterProgress(controller, events, 2, (p: LinearProgress) => seen.push(p)),
     });
     events.push('outcome');
     assert.deepEqual(events, ['progress', 'progress', 'abort', 'outcome']);

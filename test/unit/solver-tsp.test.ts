@@ -4,20 +4,11 @@ import type { TspProblem } from '../../src/core/problem.js';
 import { solveAnnealing } from '../../src/solver/index.js';
 import { Rng } from '../../src/solver/random.js';
 import { tourLength } from '../../src/solver/score.js';
-import type { SolveOutcome, SolveProgress, SolveRequest } from '../../src/solver/types.js';
-
-const DEVICES = ['cpu', 'gpu'] as const;
-const allowNoGpu = process.env.OPTBRIDGE_ALLOW_NO_GPU === '1';
+import type { SolveProgress, SolveRequest } from '../../src/solver/types.js';
+import { DEVICES, annealRequest, assertReachesOptimum, assertRepeats, solveAbortedAfter } from '../helpers/solver-checks.js';
 
 function request(problem: TspProblem, device: string, overrides: Partial<SolveRequest> = {}): SolveRequest {
-  return {
-    problem,
-    params: { seed: 7, device, timeLimitS: 60 },
-    progressIntervalMs: 100,
-    signal: new AbortController().signal,
-    onProgress: () => {},
-    ...overrides,
-  };
+  return annealRequest(problem, device, 7, overrides);
 }
 
 function randomInstance(n: number, seed: number, symmetric: boolean): TspProblem {
@@ -55,10 +46,6 @@ function assertPermutation(tour: number[], n: number): void {
   assert.deepEqual([...tour].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
 }
 
-function assertDevice(outcome: SolveOutcome, device: (typeof DEVICES)[number]): void {
-  if (device === 'cpu') assert.equal(outcome.device, 'cpu');
-  else if (!allowNoGpu) assert.match(outcome.device, /^webgpu:/, 'no WebGPU adapter (set OPTBRIDGE_ALLOW_NO_GPU=1 to accept the CPU)');
-}
 
 describe('solveAnnealing: TSP edge cases', () => {
   for (const n of [1, 2, 3, 4]) {
@@ -92,27 +79,15 @@ for (const device of DEVICES) {
       for (const n of [5, 7, 9]) {
         it(`finds the Held–Karp optimum, n = ${n}, ${symmetric ? 'symmetric' : 'asymmetric'}`, async () => {
           const problem = randomInstance(n, 100 + n, symmetric);
-          const optimum = heldKarp(problem.distances);
-          const outcome = await solveAnnealing(request(problem, device, { params: { seed: n, device, targetEnergy: optimum, timeLimitS: 60 } }));
-          assertDevice(outcome, device);
-          assert.equal(outcome.stopReason, 'target_reached');
-          assert.equal(outcome.objective, optimum);
-          assert.equal(tourLength(problem, outcome.solution), optimum);
+          await assertReachesOptimum(problem, device, n, heldKarp(problem.distances), tourLength);
         });
       }
     }
 
     it('gives the same result for the same seed and sweep budget', async () => {
       const problem = randomInstance(40, 5, true);
-      const run = (): Promise<SolveOutcome> =>
-        solveAnnealing(request(problem, device, { sweepLimit: 600, params: { seed: 11, device, replicas: 4, timeLimitS: 300 } }));
-      const a = await run();
-      const b = await run();
-      assertDevice(a, device);
-      assert.equal(a.stopReason, 'converged');
-      assert.deepEqual(a.solution, b.solution);
+      const [a, b] = await assertRepeats(request(problem, device, { sweepLimit: 600, params: { seed: 11, device, replicas: 4, timeLimitS: 300 } }), device);
       assert.equal(a.objective, b.objective);
-      assert.equal(a.iterations, b.iterations);
     });
 
     it('reports progress with a re-scored best tour', async () => {
@@ -133,24 +108,7 @@ for (const device of DEVICES) {
 
     it('stops on cancel before the next progress event', async () => {
       const problem = randomInstance(200, 3, true);
-      const controller = new AbortController();
-      const events: string[] = [];
-      const outcome = await solveAnnealing(
-        request(problem, device, {
-          signal: controller.signal,
-          params: { seed: 2, device, timeLimitS: 300 },
-          onProgress: () => {
-            events.push('progress');
-            if (events.length === 2) {
-              events.push('abort');
-              controller.abort();
-            }
-          },
-        }),
-      );
-      events.push('outcome');
-      assert.deepEqual(events, ['progress', 'progress', 'abort', 'outcome']);
-      assert.equal(outcome.stopReason, 'cancelled');
+      const outcome = await solveAbortedAfter(problem, device, 2);
       assert.ok(outcome.runtimeS < 120);
       assertPermutation(outcome.solution, 200);
       assert.equal(outcome.objective, tourLength(problem, outcome.solution));

@@ -12,6 +12,7 @@ import type { JobEvent } from '../../src/core/event.js';
 import { UpstreamHttp } from '../../src/ingest/upstream/http.js';
 import type { VendorAdapter, VendorStream } from '../../src/ingest/upstream/vendor.js';
 import { context } from '../../src/telemetry/tracing.js';
+import { jaotProgressExample, MATCRAFT_EXAMPLES } from '../helpers/doc-messages.js';
 import { getPath } from '../helpers/mapping-table.js';
 
 type Msg = Record<string, any>;
@@ -41,17 +42,7 @@ function streamOf(vendor: string): VendorStream {
   return adapter.follow({ upstreamId: UPSTREAM_ID, http, paths: adapter.paths });
 }
 
-const progressExample = {
-  type: 'progress',
-  execution_id: UPSTREAM_ID,
-  status: 'running',
-  progress: 0.45,
-  message: 'Iteration 234: obj=1234.56, gap=2.3%',
-  iteration: 234,
-  objective_value: 1234.56,
-  gap: 0.023,
-  timestamp: '2026-02-19T10:05:30Z',
-};
+const progressExample = jaotProgressExample(UPSTREAM_ID);
 
 const mutagentEvent = (eventType: string, data: Msg, id = 4): Msg => ({
   type: 'event',
@@ -77,37 +68,7 @@ const FIXTURES: Record<string, Record<string, Msg>> = {
     failed: { type: 'failed', execution_id: UPSTREAM_ID, status: 'failed', error: 'Solver error: problem is infeasible' },
     error: { type: 'error', message: `Execution ${UPSTREAM_ID} not found` },
   },
-  matcraft: {
-    iteration_start: { type: 'iteration_start', timestamp: '2026-04-01T10:05:00Z', data: { iteration: 5, total_iterations: 20, phase: 'evaluating', batch_size: 15 } },
-    evaluation_complete: {
-      type: 'evaluation_complete',
-      timestamp: '2026-04-01T10:05:12Z',
-      data: { iteration: 5, evaluation_index: 3, batch_size: 15, objectives: { permeability: 28.4, salt_rejection: 96.2 } },
-    },
-    iteration_complete: {
-      type: 'iteration_complete',
-      timestamp: '2026-04-01T10:06:30Z',
-      data: {
-        iteration: 5,
-        evaluations_completed: 75,
-        hypervolume: 0.682,
-        hypervolume_improvement: 0.034,
-        pareto_size: 11,
-        surrogate_loss: 0.0192,
-        best_objectives: { permeability: 35.1, salt_rejection: 97.8 },
-      },
-    },
-    campaign_complete: {
-      type: 'campaign_complete',
-      timestamp: '2026-04-01T10:30:00Z',
-      data: { status: 'converged', total_iterations: 15, total_evaluations: 225, final_hypervolume: 0.847, pareto_size: 18 },
-    },
-    error: {
-      type: 'error',
-      timestamp: '2026-04-01T10:05:00Z',
-      data: { code: 'SURROGATE_TRAINING_FAILED', message: 'NaN detected in surrogate predictions', iteration: 5 },
-    },
-  },
+  matcraft: MATCRAFT_EXAMPLES,
   mutagent: {
     job_started: mutagentEvent('job_started', { promptId: 'p1', datasetId: 'd1', config: {} }),
     iteration_completed: mutagentEvent('iteration_completed', { score: 0.71 }),

@@ -99,3 +99,26 @@ export function bindAll(device: GPUDevice, buffers: GPUBuffer[], readOnly: numbe
   const group = device.createBindGroup({ layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
   return { layout, group };
 }
+
+/** A pipeline and how many workgroups to dispatch it over. */
+export type Dispatch = readonly [GPUComputePipeline, number];
+
+/** One epoch of `dispatches`, in order, over the kernel's single bind group, read back as in `submitAndRead`. */
+export function dispatchAndRead(
+  device: GPUDevice,
+  bindGroup: GPUBindGroup,
+  dispatches: readonly Dispatch[],
+  reads: Copy[],
+): Promise<{ data: ArrayBuffer[]; seconds: number }> {
+  return submitAndRead(
+    device,
+    (pass) => {
+      pass.setBindGroup(0, bindGroup);
+      for (const [pipeline, workgroups] of dispatches) {
+        pass.setPipeline(pipeline);
+        pass.dispatchWorkgroups(workgroups);
+      }
+    },
+    reads,
+  );
+}

@@ -1,7 +1,7 @@
 import type { BinaryModel } from '../binary-model.js';
 import type { AnnealingEngine, EngineOptions } from '../engine.js';
 import { type PtSchedule, ptSchedule, ptStart } from '../pt-schedule.js';
-import { type Copy, bindAll, compilePipelines, storageBuffer, submitAndRead, uniformBuffer } from './gpu-buffers.js';
+import { type Copy, type Dispatch, bindAll, compilePipelines, dispatchAndRead, storageBuffer, submitAndRead, uniformBuffer } from './gpu-buffers.js';
 import type { GpuContext } from './gpu-context.js';
 import { PT_BYTES_PER_VARIABLE, PT_FIXED_BYTES, ptWgsl } from './pt-kernels.js';
 
@@ -137,23 +137,10 @@ export class PtGpuAnnealer implements AnnealingEngine {
       { from: this.#buffers.control, offset: 0, bytes: (HEAD + 2 * R) * 4 },
       { from: this.#buffers.spins, offset: 2 * R * n * 4, bytes: n * 4 },
     ];
-    const { data, seconds } = await submitAndRead(
-      this.#ctx.device,
-      (pass) => {
-        pass.setBindGroup(0, this.#bindGroup);
-        pass.setPipeline(init);
-        pass.dispatchWorkgroups(R);
-        for (let round = 0; round < rounds; round++) {
-          pass.setPipeline(sweep);
-          pass.dispatchWorkgroups(R);
-          pass.setPipeline(exchange);
-          pass.dispatchWorkgroups(1);
-        }
-        pass.setPipeline(reduce);
-        pass.dispatchWorkgroups(1);
-      },
-      reads,
-    );
+    const dispatches: Dispatch[] = [[init, R]];
+    for (let round = 0; round < rounds; round++) dispatches.push([sweep, R], [exchange, 1]);
+    dispatches.push([reduce, 1]);
+    const { data, seconds } = await dispatchAndRead(this.#ctx.device, this.#bindGroup, dispatches, reads);
     this.gpuSeconds += seconds;
     const [reals, control, best] = data;
     this.#energies = new Float32Array(reals!);

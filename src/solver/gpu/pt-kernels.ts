@@ -1,4 +1,4 @@
-import { HASH_WGSL } from '../counter-hash.js';
+import { REPLICA_ENTRY_POINTS, REPLICA_WGSL, kernelPrelude, reduceWgsl } from './wgsl-common.js';
 
 /**
  * Parallel tempering for x ∈ {0,1}ⁿ, a workgroup per replica. A sweep visits variables in order; the
@@ -24,7 +24,7 @@ export const PT_FIXED_BYTES = 8 * PT_WORKGROUP + 64;
 
 export function ptWgsl(capacity: number): string {
   return /* wgsl */ `
-${HASH_WGSL}
+${kernelPrelude(PT_WORKGROUP, capacity)}
 
 struct Params { n: u32, replicas: u32, sweeps: u32, rungs: u32 }
 
@@ -35,11 +35,6 @@ struct Params { n: u32, replicas: u32, sweeps: u32, rungs: u32 }
 @group(0) @binding(4) var<storage, read_write> fields: array<f32>;
 @group(0) @binding(5) var<storage, read_write> reals: array<f32>;
 @group(0) @binding(6) var<storage, read_write> control: array<u32>;
-
-const WG: u32 = ${PT_WORKGROUP}u;
-const CAP: u32 = ${capacity}u;
-const NONE: u32 = 0xffffffffu;
-const HEAD: u32 = 4u;
 
 var<workgroup> f: array<f32, CAP>;
 var<workgroup> bits: array<u32, CAP / 32u>;
@@ -65,12 +60,19 @@ fn store_bits(to: u32, lid: u32) {
   for (var i = lid; i < params.n; i += WG) { spins[to + i] = bit(i); }
 }
 
+fn accepts(key: u32, sweep: u32, i: u32, t: f32) -> bool {
+  let delta = select(-f[i], f[i], bit(i) == 0u);
+  return delta <= 0.0 || hash_uniform(key, sweep, i) < exp(-delta / t);
+}
+
+${REPLICA_WGSL}
+
+${REPLICA_ENTRY_POINTS}
+
 // Local fields and energy from x, from scratch: at the start and every epoch, shedding float drift.
-@compute @workgroup_size(WG)
-fn init(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn init_replica(r: u32, lid: u32) {
   let n = params.n;
   let R = params.replicas;
-  let r = wid.x;
   let base = r * n;
   let best = reals[R + r];
   load_bits(base, lid);
@@ -83,26 +85,16 @@ fn init(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     fields[base + i] = fi;
     if (bit(i) == 1u) { sum += 0.5 * (graph_f[i] + fi); }
   }
-  partial[lid] = sum;
-  workgroupBarrier();
-  if (lid == 0u) {
-    var total = 0.0;
-    for (var t = 0u; t < WG; t++) { total += partial[t]; }
-    shared_energy = total;
-    reals[r] = total;
-  }
-  let energy = workgroupUniformLoad(&shared_energy);
+  let energy = replica_energy(r, sum, lid);
   if (energy < best) {
     store_bits(R * n + base, lid);
     if (lid == 0u) { reals[R + r] = energy; }
   }
 }
 
-@compute @workgroup_size(WG)
-fn sweep(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn sweep_replica(r: u32, lid: u32) {
   let n = params.n;
   let R = params.replicas;
-  let r = wid.x;
   let base = r * n;
   let key = control[HEAD + r];
   let t = reals[2u * R + control[HEAD + 2u * R + r]];
@@ -113,22 +105,10 @@ fn sweep(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
   for (var i = lid; i < n; i += WG) { f[i] = fields[base + i]; }
   load_bits(base, lid);
   for (var s = 0u; s < params.sweeps; s++) {
-    let sweep_index = sweep_base + s;
     var cursor = 0u;
     loop {
-      if (cursor >= n) { break; }
-      if (lid == 0u) { atomicStore(&first, NONE); }
-      workgroupBarrier();
-      let i = cursor + lid;
-      if (i < n) {
-        let delta = select(-f[i], f[i], bit(i) == 0u);
-        if (delta <= 0.0 || hash_uniform(key, sweep_index, i) < exp(-delta / t)) { atomicMin(&first, i); }
-      }
-      let a = workgroupUniformLoad(&first);
-      if (a == NONE) {
-        cursor += WG;
-        continue;
-      }
+      let a = next_accepted(cursor, lid, key, sweep_base + s, t);
+      if (a == NONE) { break; }
       let xa = bit(a);
       let fa = f[a];
       workgroupBarrier();
@@ -188,36 +168,13 @@ fn exchange(@builtin(local_invocation_index) lid: u32) {
 }
 
 // Finds the replica holding the lowest energy seen and copies its state where the host reads it.
-@compute @workgroup_size(WG)
-fn reduce(@builtin(local_invocation_index) lid: u32) {
-  let n = params.n;
-  let R = params.replicas;
-  var best = reals[R];
-  var index = 0u;
-  for (var r = lid; r < R; r += WG) {
-    if (reals[R + r] < best) {
-      best = reals[R + r];
-      index = r;
-    }
-  }
-  partial[lid] = best;
-  partial_index[lid] = index;
-  workgroupBarrier();
-  if (lid == 0u) {
-    var b = partial[0];
-    var g = partial_index[0];
-    for (var t = 1u; t < WG; t++) {
-      if (partial[t] < b || (partial[t] == b && partial_index[t] < g)) {
-        b = partial[t];
-        g = partial_index[t];
-      }
-    }
-    chosen = g;
-    control[2] = g;
-    reals[2u * R + params.rungs] = b;
-  }
-  let g = workgroupUniformLoad(&chosen);
-  for (var i = lid; i < n; i += WG) { spins[2u * R * n + i] = spins[R * n + g * n + i]; }
-}
+${reduceWgsl({
+  bestEnergies: 'R',
+  globalBest: '2u * R + params.rungs',
+  bestReplica: '2',
+  states: 'spins',
+  indexScratch: 'partial_index',
+  chosen: 'chosen',
+})}
 `;
 }

@@ -3,7 +3,7 @@ import { Rng, seedWords } from '../random.js';
 import { FAR_MOVE } from '../tsp-cpu-annealer.js';
 import type { TspInstance } from '../tsp-instance.js';
 import { type TspSchedule, tspSchedule } from '../tsp-schedule.js';
-import { bindAll, compilePipelines, storageBuffer, submitAndRead, uniformBuffer } from './gpu-buffers.js';
+import { bindAll, compilePipelines, dispatchAndRead, storageBuffer, submitAndRead, uniformBuffer } from './gpu-buffers.js';
 import type { GpuContext } from './gpu-context.js';
 import { TSP_BYTES_PER_CITY, TSP_FIXED_BYTES, tspWgsl } from './tsp-kernels.js';
 
@@ -135,19 +135,10 @@ export class TspGpuAnnealer implements AnnealingEngine {
     const { n } = this.#inst;
     const R = this.#replicas;
     const { init, sweep, reduce } = this.#pipelines;
-    const { data, seconds } = await submitAndRead(
+    const { data, seconds } = await dispatchAndRead(
       this.#ctx.device,
-      (pass) => {
-        pass.setBindGroup(0, this.#bindGroup);
-        pass.setPipeline(init);
-        pass.dispatchWorkgroups(R);
-        if (anneal) {
-          pass.setPipeline(sweep);
-          pass.dispatchWorkgroups(R);
-        }
-        pass.setPipeline(reduce);
-        pass.dispatchWorkgroups(1);
-      },
+      this.#bindGroup,
+      anneal ? [[init, R], [sweep, R], [reduce, 1]] : [[init, R], [reduce, 1]],
       [
         { from: this.#buffers[4]!, offset: 0, bytes: (3 * R + 1) * 4 },
         { from: this.#buffers[3]!, offset: 2 * R * n * 4, bytes: n * 4 },

@@ -1,4 +1,4 @@
-import { HASH_WGSL } from '../counter-hash.js';
+import { REPLICA_ENTRY_POINTS, REPLICA_WGSL, kernelPrelude, reduceWgsl } from './wgsl-common.js';
 
 /**
  * Simulated annealing over tours, a workgroup per replica, symmetric distances. Move m of a sweep is
@@ -17,7 +17,7 @@ export const TSP_FIXED_BYTES = 4 * TSP_WORKGROUP + 128;
 
 export function tspWgsl(capacity: number, farMove: number): string {
   return /* wgsl */ `
-${HASH_WGSL}
+${kernelPrelude(TSP_WORKGROUP, capacity)}
 
 struct Params {
   n: u32, replicas: u32, k: u32, sweeps: u32,
@@ -34,10 +34,6 @@ struct Move { accept: u32, s0: u32, l0: u32, s1: u32, l1: u32, s2: u32, l2: u32,
 @group(0) @binding(4) var<storage, read_write> reals: array<f32>;
 @group(0) @binding(5) var<storage, read_write> control: array<u32>;
 
-const WG: u32 = ${TSP_WORKGROUP}u;
-const CAP: u32 = ${capacity}u;
-const NONE: u32 = 0xffffffffu;
-const HEAD: u32 = 4u;
 const FAR: f32 = ${farMove};
 
 var<workgroup> tour: array<u32, CAP>;
@@ -130,6 +126,12 @@ fn propose(key: u32, sweep: u32, m: u32, t: f32) -> Move {
   return mv;
 }
 
+fn accepts(key: u32, sweep: u32, m: u32, t: f32) -> bool { return propose(key, sweep, m, t).accept == 1u; }
+
+${REPLICA_WGSL}
+
+${REPLICA_ENTRY_POINTS}
+
 fn reverse_range(start: u32, len: u32, lid: u32) {
   let n = params.n;
   for (var s = lid; s < len / 2u; s += WG) {
@@ -146,36 +148,24 @@ fn reverse_range(start: u32, len: u32, lid: u32) {
 }
 
 // Tour lengths from scratch: at the start and every epoch, shedding float drift.
-@compute @workgroup_size(WG)
-fn init(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn init_replica(r: u32, lid: u32) {
   let n = params.n;
   let R = params.replicas;
-  let r = wid.x;
   let base = r * n;
   let best = reals[2u * R + r];
   load_tour(base, lid);
   var sum = 0.0;
   for (var p = lid; p < n; p += WG) { sum += d(tour[p], tour[(p + 1u) % n]); }
-  partial[lid] = sum;
-  workgroupBarrier();
-  if (lid == 0u) {
-    var total = 0.0;
-    for (var s = 0u; s < WG; s++) { total += partial[s]; }
-    shared_energy = total;
-    reals[r] = total;
-  }
-  let energy = workgroupUniformLoad(&shared_energy);
+  let energy = replica_energy(r, sum, lid);
   if (energy < best) {
     store_tour(R * n + base, lid);
     if (lid == 0u) { reals[2u * R + r] = energy; }
   }
 }
 
-@compute @workgroup_size(WG)
-fn sweep(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn sweep_replica(r: u32, lid: u32) {
   let n = params.n;
   let R = params.replicas;
-  let r = wid.x;
   let base = r * n;
   let key = control[HEAD + r];
   let sweep_base = control[0];
@@ -190,16 +180,8 @@ fn sweep(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
     let sweep_index = sweep_base + s;
     var cursor = 0u;
     loop {
-      if (cursor >= n) { break; }
-      if (lid == 0u) { atomicStore(&first, NONE); }
-      workgroupBarrier();
-      let m = cursor + lid;
-      if (m < n && propose(key, sweep_index, m, t).accept == 1u) { atomicMin(&first, m); }
-      let a = workgroupUniformLoad(&first);
-      if (a == NONE) {
-        cursor += WG;
-        continue;
-      }
+      let a = next_accepted(cursor, lid, key, sweep_index, t);
+      if (a == NONE) { break; }
       if (lid == 0u) { chosen = propose(key, sweep_index, a, t); }
       let mv = workgroupUniformLoad(&chosen);
       energy += mv.delta;
@@ -240,36 +222,13 @@ fn sweep(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
 }
 
 // Finds the replica holding the shortest tour seen and copies it where replicas and the host read it.
-@compute @workgroup_size(WG)
-fn reduce(@builtin(local_invocation_index) lid: u32) {
-  let n = params.n;
-  let R = params.replicas;
-  var best = reals[2u * R];
-  var index = 0u;
-  for (var r = lid; r < R; r += WG) {
-    if (reals[2u * R + r] < best) {
-      best = reals[2u * R + r];
-      index = r;
-    }
-  }
-  partial[lid] = best;
-  pos[lid] = index;
-  workgroupBarrier();
-  if (lid == 0u) {
-    var b = partial[0];
-    var g = pos[0];
-    for (var s = 1u; s < WG; s++) {
-      if (partial[s] < b || (partial[s] == b && pos[s] < g)) {
-        b = partial[s];
-        g = pos[s];
-      }
-    }
-    chosen.s0 = g;
-    control[1] = g;
-    reals[3u * R] = b;
-  }
-  let g = workgroupUniformLoad(&chosen).s0;
-  for (var p = lid; p < n; p += WG) { tours[2u * R * n + p] = tours[R * n + g * n + p]; }
-}
+${reduceWgsl({
+  bestEnergies: '2u * R',
+  globalBest: '3u * R',
+  bestReplica: '1',
+  states: 'tours',
+  indexScratch: 'pos',
+  chosen: 'chosen.s0',
+})}
 `;
 }
