@@ -1,12 +1,15 @@
 import { loadConfig, ConfigError } from './config/config.js';
-import { NativeUwsUnavailable } from './server/uws.js';
+import { loadNativeUws, NativeUwsUnavailable } from './server/uws.js';
 import { startBridge } from './bridge.js';
 
 // One client's failure must not take every other client down with the process: log it loudly instead.
 process.on('unhandledRejection', (reason) => console.error('unhandled rejection:', reason));
 
 try {
-  const bridge = await startBridge(loadConfig());
+  const config = loadConfig();
+  // Before the store is opened or a key created: a bridge that cannot serve must leave nothing behind.
+  loadNativeUws();
+  const bridge = await startBridge(config);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
