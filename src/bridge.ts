@@ -83,7 +83,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   const tenants = new TenantRepository(database.db);
   const createdApiKey = await ensureApiKeys(config, tenants);
   const jobs = new JobRepository(database.db);
-  const events = new EventStore(database.db);
+  const events = new EventStore(database.db, database.copyPool);
   const writer = new EventWriter(events, {
     ...config.store,
     onError: (error, attempt) => log(`store flush failed (attempt ${attempt}), retrying: ${(error as Error).message}`),

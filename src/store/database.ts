@@ -12,6 +12,8 @@ export interface DatabaseHandle {
   db: Kysely<Database>;
   /** "postgres" or "pglite:<dir>", for logs and readiness output. */
   description: string;
+  /** The pg pool behind `db`, for COPY (Postgres only). */
+  copyPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -20,7 +22,7 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, description: 'postgres', close: () => db.destroy() };
+    return { db, description: 'postgres', copyPool: pool, close: () => db.destroy() };
   }
   const dir = join(isAbsolute(options.dataDir) ? options.dataDir : join(PROJECT_ROOT, options.dataDir), 'pglite');
   mkdirSync(dir, { recursive: true });

@@ -1,4 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { sortKeysDeep } from '../core/canonical.js';
 import type { JobEvent } from '../core/event.js';
 import type { JobStatus } from '../core/job.js';
@@ -29,23 +33,66 @@ export interface StoreBatch {
 
 const ROWS_PER_INSERT = 1000;
 
+/** Postgres's unique_violation: the rows of a retried batch are already there. */
+const UNIQUE_VIOLATION = '23505';
+
 export class EventStore {
   readonly #db: Kysely<Database>;
+  readonly #copyPool: pg.Pool | undefined;
 
-  constructor(db: Kysely<Database>) {
+  /** `copyPool` (Postgres only) enables COPY, which Kysely does not speak; PGlite always inserts. */
+  constructor(db: Kysely<Database>, copyPool?: pg.Pool) {
     this.#db = db;
+    this.#copyPool = copyPool;
   }
 
-  /** Idempotent on (job_id, seq): a batch retried after a lost commit acknowledgement writes nothing twice. */
-  async append(batch: StoreBatch): Promise<void> {
+  /**
+   * Writes a batch and its jobs' new state in one transaction. A first attempt on Postgres streams the
+   * events with COPY (about 2.5× the rows per second of a multi-row insert, see test/bench/store.ts); COPY
+   * cannot skip existing rows, so a retry — whose earlier attempt may have committed after all — uses the
+   * insert that is idempotent on (job_id, seq), and so does a first attempt that meets existing rows.
+   */
+  async append(batch: StoreBatch, options: { retry: boolean } = { retry: true }): Promise<void> {
+    const jobUpdates = this.#jobUpdates(batch.jobs);
+    if (this.#copyPool && !options.retry) {
+      try {
+        await this.#appendWithCopy(this.#copyPool, batch.events, jobUpdates);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      }
+    }
     await this.#db.transaction().execute(async (trx) => {
       for (let i = 0; i < batch.events.length; i += ROWS_PER_INSERT) {
         await insertEvents(trx, batch.events.slice(i, i + ROWS_PER_INSERT));
       }
-      const now = new Date().toISOString();
-      // A fixed lock order keeps concurrent batches that touch the same jobs from deadlocking.
-      for (const job of [...batch.jobs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-        await trx
+      for (const update of jobUpdates) await trx.executeQuery(update);
+    });
+  }
+
+  async #appendWithCopy(pool: pg.Pool, events: StoredEvent[], jobUpdates: CompiledQuery[]): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const copy = client.query(copyFrom('copy events (job_id, seq, type, at, event, raw, hash) from stdin'));
+      await pipeline(Readable.from([copyRows(events)]), copy);
+      for (const update of jobUpdates) await client.query(update.sql, update.parameters as unknown[]);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** In a fixed order of job ids, so concurrent batches that touch the same jobs cannot deadlock. */
+  #jobUpdates(jobs: JobStateUpdate[]): CompiledQuery[] {
+    const now = new Date().toISOString();
+    return [...jobs]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((job) =>
+        this.#db
           .updateTable('jobs')
           .set({
             status: job.status,
@@ -60,9 +107,8 @@ export class EventStore {
           })
           .where('id', '=', job.id)
           .where('last_seq', '<=', job.lastSeq)
-          .execute();
-      }
-    });
+          .compile(),
+      );
   }
 
   /**
@@ -124,24 +170,54 @@ export class EventStore {
  * One statement per chunk with seven array parameters, unnested server-side: Postgres parses a few
  * large arrays far faster than thousands of individual bind parameters (see test/bench/store.ts).
  */
-async function insertEvents(db: Kysely<Database>, events: StoredEvent[]): Promise<void> {
-  const jobIds: string[] = [];
-  const seqs: number[] = [];
-  const types: string[] = [];
-  const ats: string[] = [];
-  const bodies: string[] = [];
-  const raws: (string | null)[] = [];
-  const hashes: string[] = [];
-  for (const { event, hash } of events) {
-    const { source, ...canonical } = event;
-    jobIds.push(event.jobId);
-    seqs.push(event.seq);
-    types.push(event.type);
-    ats.push(event.at);
-    bodies.push(JSON.stringify(source ? { ...canonical, source: { provider: source.provider } } : canonical));
-    raws.push(source?.raw === undefined ? null : JSON.stringify(source.raw));
-    hashes.push(hash);
+interface EventRow {
+  jobId: string;
+  seq: number;
+  type: string;
+  at: string;
+  body: string;
+  raw: string | null;
+  hash: string;
+}
+
+/** The stored form: the canonical event without its raw upstream message, which has a column of its own. */
+function toRow({ event, hash }: StoredEvent): EventRow {
+  const { source, ...canonical } = event;
+  return {
+    jobId: event.jobId,
+    seq: event.seq,
+    type: event.type,
+    at: event.at,
+    body: JSON.stringify(source ? { ...canonical, source: { provider: source.provider } } : canonical),
+    raw: source?.raw === undefined ? null : JSON.stringify(source.raw),
+    hash,
+  };
+}
+
+/** COPY's text format: tab-separated, `\N` for null, backslash escapes for what would end a field or row. */
+function copyField(value: string | number | null): string {
+  if (value === null) return '\\N';
+  return String(value).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+function copyRows(events: StoredEvent[]): string {
+  let text = '';
+  for (const stored of events) {
+    const row = toRow(stored);
+    text += `${[row.jobId, row.seq, row.type, row.at, row.body, row.raw, row.hash].map(copyField).join('\t')}\n`;
   }
+  return text;
+}
+
+async function insertEvents(db: Kysely<Database>, events: StoredEvent[]): Promise<void> {
+  const rows = events.map(toRow);
+  const jobIds = rows.map((r) => r.jobId);
+  const seqs = rows.map((r) => r.seq);
+  const types = rows.map((r) => r.type);
+  const ats = rows.map((r) => r.at);
+  const bodies = rows.map((r) => r.body);
+  const raws = rows.map((r) => r.raw);
+  const hashes = rows.map((r) => r.hash);
   await sql`
     insert into events (job_id, seq, type, at, event, raw, hash)
     select * from unnest(

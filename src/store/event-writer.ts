@@ -112,7 +112,7 @@ export class EventWriter {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        await inSpan('store flush', spanOptions, () => this.#store.append(storeBatch));
+        await inSpan('store flush', spanOptions, () => this.#store.append(storeBatch, { retry: attempt > 1 }));
         return;
       } catch (error) {
         this.#options.onError?.(error, attempt);

@@ -39,7 +39,7 @@ export async function benchStore(): Promise<{ rows: string[][] }> {
     await migrateToLatest(handle.db);
     await new TenantRepository(handle.db).addKey('bench', 'bench-key-000000', 'bench');
     const jobs = new JobRepository(handle.db);
-    const store = new EventStore(handle.db);
+    const store = new EventStore(handle.db, handle.copyPool);
     const now = new Date().toISOString();
     const newJob = async (id: string) =>
       jobs.create({
