@@ -13,6 +13,7 @@ import { JobService } from './ingest/job-service.js';
 import { upstreamSettings, type UpstreamSettings } from './ingest/upstream/settings.js';
 import { Authenticator } from './server/auth.js';
 import { startServer, type RunningServer } from './server/app.js';
+import { loadNativeUws } from './server/uws.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { EventStore } from './store/event-store.js';
 import { EventWriter } from './store/event-writer.js';
@@ -72,6 +73,8 @@ function providers(config: Config): { available: Map<string, Provider>; unconfig
 /** The composition root: the only module that knows every part. */
 export async function startBridge(config: Config, options: BridgeOptions = {}): Promise<Bridge> {
   const log = options.log ?? ((line: string) => console.log(line));
+  // Before the store is opened or a key created: a bridge that cannot serve must leave nothing behind.
+  const uws = loadNativeUws();
   const telemetry: Telemetry = setupTracing({ otlpEndpoint: config.otlpEndpoint, processors: options.spanProcessors ?? [] });
   const database = await openDatabase(config);
   try {
@@ -92,6 +95,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   const { available, unconfigured } = providers(config);
   const jobService = new JobService({ jobs, store: events, writer, hub, providers: available, unconfigured, routing: config.routing });
   const server = await startServer({
+    uws,
     config,
     db: database.db,
     auth: new Authenticator((key) => tenants.tenantForKey(key)),

@@ -1,15 +1,12 @@
 import { loadConfig, ConfigError } from './config/config.js';
-import { loadNativeUws, NativeUwsUnavailable } from './server/uws.js';
+import { NativeUwsUnavailable } from './server/uws.js';
 import { startBridge } from './bridge.js';
 
 // One client's failure must not take every other client down with the process: log it loudly instead.
 process.on('unhandledRejection', (reason) => console.error('unhandled rejection:', reason));
 
 try {
-  const config = loadConfig();
-  // Before the store is opened or a key created: a bridge that cannot serve must leave nothing behind.
-  loadNativeUws();
-  const bridge = await startBridge(config);
+  const bridge = await startBridge(loadConfig());
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -1,6 +1,6 @@
-import { asBridgeError, BridgeError } from '../../src/core/errors.js';
+import { asBridgeError } from '../../src/core/errors.js';
 import { credentialOf } from '../../src/server/auth.js';
-import type { ServerContext } from '../../src/server/context.js';
+import { requireTenantFor, type ServerContext } from '../../src/server/context.js';
 import { closeCodeFor, hardPayloadCap, parseReplay, refuseOversized } from '../../src/server/job-stream.js';
 import { endWith, onClosed, onDrain, textOf } from '../../src/server/socket-io.js';
 import { SpanKind, tracer } from '../../src/telemetry/tracing.js';
@@ -14,9 +14,7 @@ import { leaveAll, receive, type OptimizationSocket } from './session.js';
  */
 async function admit(ctx: ServerContext, state: OptimizationSocket, query: URLSearchParams, credential: string | undefined): Promise<void> {
   try {
-    const tenantId = await ctx.auth.tenantFor(credential);
-    if (!tenantId) throw new BridgeError('unauthorized', 'Invalid or missing API key');
-    state.tenantId = tenantId;
+    state.tenantId = await requireTenantFor(ctx, credential, 'Invalid or missing API key');
     state.replaySpeed = parseReplay(query);
   } catch (error) {
     state.failure = asBridgeError(error);

@@ -6,7 +6,7 @@ import type { Dialect } from '../../src/server/dialect.js';
 import { route } from '../../src/server/http.js';
 import { mountJobStream } from '../../src/server/job-stream.js';
 import { encodeNerox } from './encode.js';
-import { parseMaxCutRequest, parseQuboRequest, parseTspRequest, type NeroxRequest } from './schema.js';
+import { parseMaxCutRequest, parseQuboRequest, parseTspRequest, type NeroxError, type NeroxRequest } from './schema.js';
 import type { Problem } from '../../src/core/problem.js';
 import type { RequestInfo } from '../../src/server/http.js';
 
@@ -15,7 +15,8 @@ function errorBody(error: BridgeError): unknown {
 }
 
 function errorFrame(error: BridgeError): string {
-  return JSON.stringify({ type: 'error', error: { code: error.code, message: error.message } });
+  const frame: NeroxError = { type: 'error', error: { code: error.code, message: error.message } };
+  return JSON.stringify(frame);
 }
 
 function jobView(job: Job): Record<string, unknown> {

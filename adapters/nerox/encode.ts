@@ -1,5 +1,6 @@
 import type { JobEvent } from '../../src/core/event.js';
 import { compact, leftovers } from '../../src/server/codec.js';
+import type { NeroxCompleted, NeroxProgress } from './schema.js';
 
 type Key = keyof JobEvent;
 
@@ -19,28 +20,28 @@ export function encodeNerox(event: JobEvent): string {
   if (PROGRESS_TYPES.has(event.type)) {
     const extra = leftovers(event, PROGRESS_KEYS);
     if (event.type !== 'progress') extra.type = event.type;
-    return JSON.stringify(
-      compact({
-        type: 'progress',
-        iteration: event.iteration,
-        energy: event.objective,
-        best_energy: event.bestObjective,
-        best_solution: event.bestSolution,
-        temperature: event.temperature,
-        timestamp: event.at,
-        x_bridge: extra,
-      }),
-    );
+    const progress: NeroxProgress = compact({
+      type: 'progress' as const,
+      iteration: event.iteration,
+      energy: event.objective,
+      best_energy: event.bestObjective,
+      best_solution: event.bestSolution,
+      temperature: event.temperature,
+      timestamp: event.at,
+      x_bridge: extra,
+    });
+    return JSON.stringify(progress);
   }
   if (event.type === 'completed') {
     const { objective, solution, runtimeS, gpuSeconds, ...resultRest } = event.result ?? {};
     const extra = leftovers(event, COMPLETED_KEYS);
     if (Object.keys(resultRest).length > 0) extra.result = resultRest;
-    return JSON.stringify({
+    const completed: NeroxCompleted = {
       type: 'completed',
       result: compact({ objective, solution, runtime_s: runtimeS, gpu_seconds: gpuSeconds }),
       x_bridge: extra,
-    });
+    };
+    return JSON.stringify(completed);
   }
   return JSON.stringify({ type: event.type, timestamp: event.at, x_bridge: leftovers(event, OTHER_KEYS) });
 }

@@ -36,8 +36,8 @@ export function topicOf(dialect: string, jobId: string): string {
 export class Fanout {
   readonly #publisher: TopicPublisher;
   readonly #encoders: Map<string, Encoder>;
-  readonly #lastSeq = new Map<string, number>();
-  readonly #lastDeliveredAt = new Map<string, number>();
+  /** Per job, the last seq published on this node and when (wall-clock ms), oldest job first. */
+  readonly #latest = new Map<string, { seq: number; deliveredAt: number }>();
   readonly #joiners = new Map<string, Set<Joiner>>();
   readonly #terminalListeners = new Set<TerminalListener>();
 
@@ -47,12 +47,12 @@ export class Fanout {
   }
 
   lastSeq(jobId: string): number | undefined {
-    return this.#lastSeq.get(jobId);
+    return this.#latest.get(jobId)?.seq;
   }
 
   /** Wall-clock ms of the job's latest event on this node, for idle timeouts. */
   lastDeliveredAt(jobId: string): number | undefined {
-    return this.#lastDeliveredAt.get(jobId);
+    return this.#latest.get(jobId)?.deliveredAt;
   }
 
   /**
@@ -61,7 +61,7 @@ export class Fanout {
    * next event.
    */
   join(jobId: string, joiner: Joiner): boolean {
-    const live = this.#lastSeq.get(jobId);
+    const live = this.#latest.get(jobId)?.seq;
     if (live !== undefined && live > joiner.sentSeq) return false;
     if (live === joiner.sentSeq) {
       joiner.subscribe();
@@ -86,7 +86,7 @@ export class Fanout {
   }
 
   deliver(event: JobEvent): void {
-    const previous = this.#lastSeq.get(event.jobId);
+    const previous = this.#latest.get(event.jobId)?.seq;
     if (previous !== undefined && event.seq <= previous) return;
     this.#admitJoiners(event);
     this.#rememberSeq(event);
@@ -117,15 +117,11 @@ export class Fanout {
   }
 
   #rememberSeq(event: JobEvent): void {
-    this.#lastSeq.delete(event.jobId);
-    this.#lastSeq.set(event.jobId, event.seq);
-    this.#lastDeliveredAt.set(event.jobId, Date.now());
-    if (this.#lastSeq.size > JOB_MEMORY) {
-      const oldest = this.#lastSeq.keys().next().value;
-      if (oldest !== undefined) {
-        this.#lastSeq.delete(oldest);
-        this.#lastDeliveredAt.delete(oldest);
-      }
+    this.#latest.delete(event.jobId);
+    this.#latest.set(event.jobId, { seq: event.seq, deliveredAt: Date.now() });
+    if (this.#latest.size > JOB_MEMORY) {
+      const oldest = this.#latest.keys().next().value;
+      if (oldest !== undefined) this.#latest.delete(oldest);
     }
   }
 }

@@ -40,14 +40,6 @@ export class IngestSession implements EventSink {
     this.#status = job.status;
   }
 
-  get finished(): boolean {
-    return this.#finished;
-  }
-
-  get status(): JobStatus {
-    return this.#status;
-  }
-
   /** Settles when everything emitted so far is committed and published. */
   get settled(): Promise<void> {
     return this.#lastPublish;

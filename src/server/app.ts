@@ -11,9 +11,11 @@ import { mountBridgeRoutes } from './bridge-routes.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
 import { writeJson } from './http.js';
-import { loadNativeUws, type us_listen_socket } from './uws.js';
+import type { NativeUws, us_listen_socket } from './uws.js';
 
 export interface ServerDeps {
+  /** The native uWebSockets.js module, already checked by loadNativeUws. */
+  uws: NativeUws;
   config: Config;
   db: Kysely<Database>;
   auth: Authenticator;
@@ -31,7 +33,7 @@ export interface RunningServer {
 }
 
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
-  const uws = loadNativeUws();
+  const { uws } = deps;
   const app = uws.App();
   const encoders = new Map<string, Encoder>(deps.dialects.map((d) => [d.name, d.encode]));
   const fanout = new Fanout(

@@ -1,5 +1,3 @@
-import type { HttpRequest } from './uws.js';
-
 /** Resolves an API key to its tenant; undefined for an unknown key. */
 export type KeyResolver = (key: string) => Promise<string | undefined>;
 
@@ -36,8 +34,4 @@ export function credentialOf(query: URLSearchParams, authorization: string): str
   if (token) return token;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   return match?.[1];
-}
-
-export function credentialFromRequest(req: HttpRequest): string | undefined {
-  return credentialOf(new URLSearchParams(req.getQuery() ?? ''), req.getHeader('authorization'));
 }

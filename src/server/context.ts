@@ -23,9 +23,18 @@ export interface ServerContext {
   publicBase(host: string, scheme: 'http' | 'ws'): string;
 }
 
-/** The tenant behind a request's API key; another tenant's or a missing key is 401 in every dialect. */
-export async function requireTenant(ctx: ServerContext, request: RequestInfo): Promise<string> {
-  const tenant = await ctx.auth.tenantFor(credentialOf(request.query, request.header('authorization')));
-  if (!tenant) throw new BridgeError('unauthorized', 'invalid or missing API key');
+/** The tenant behind an API key; an unknown or missing key is `unauthorized`, worded as the dialect words it. */
+export async function requireTenantFor(
+  ctx: ServerContext,
+  credential: string | undefined,
+  message = 'invalid or missing API key',
+): Promise<string> {
+  const tenant = await ctx.auth.tenantFor(credential);
+  if (!tenant) throw new BridgeError('unauthorized', message);
   return tenant;
+}
+
+/** The tenant behind a request's `?token=` or Bearer key. */
+export function requireTenant(ctx: ServerContext, request: RequestInfo): Promise<string> {
+  return requireTenantFor(ctx, credentialOf(request.query, request.header('authorization')));
 }

@@ -4,7 +4,7 @@ import type { Job } from '../core/job.js';
 import { topicOf, type Encoder } from '../hub/fanout.js';
 import { SpanKind, tracer, type Span } from '../telemetry/tracing.js';
 import { credentialOf } from './auth.js';
-import type { ServerContext } from './context.js';
+import { requireTenantFor, type ServerContext } from './context.js';
 import { catchUpThenJoin, leaveFeed, replay, type Feed } from './feed.js';
 import { decodeParam } from './http.js';
 import { endWith, onClosed, onDrain, sendPaced, textOf, type SocketState } from './socket-io.js';
@@ -226,8 +226,7 @@ export function mountJobStream(ctx: ServerContext, pattern: string | readonly st
 /** Resolves the socket's key, job and query; a problem becomes `state.failure`, answered in `start`. */
 async function admit(ctx: ServerContext, dialect: JobStreamDialect, state: JobSocket): Promise<void> {
   try {
-    const tenant = await ctx.auth.tenantFor(state.credential);
-    if (!tenant) throw new BridgeError('unauthorized', 'invalid or missing API key');
+    const tenant = await requireTenantFor(ctx, state.credential);
     const job = await ctx.jobs.getForTenant(state.jobId, tenant);
     if (!job) throw notFound(`job ${state.jobId}`);
     state.job = job;

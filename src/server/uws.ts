@@ -19,7 +19,9 @@ export function isNativeUws(uws: typeof Uws): boolean {
   return typeof uws.App === 'function' && Function.prototype.toString.call(uws.App).includes('[native code]');
 }
 
-export function loadNativeUws(): typeof Uws {
+export type NativeUws = typeof Uws;
+
+export function loadNativeUws(): NativeUws {
   if (process.env.UWS_USE_FALLBACK) {
     throw new NativeUwsUnavailable('UWS_USE_FALLBACK is set');
   }
