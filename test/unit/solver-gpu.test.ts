@@ -42,14 +42,17 @@ describe('WebGPU kernels', () => {
   if (context === null) return;
   const gpu = context;
 
-  for (const problem of [floatQubo(90, 1), graph(150, 2)]) {
-    it(`parallel tempering kernel agrees with the CPU on ${problem.kind} energies, before and after sweeps`, async () => {
+  /** A software adapter's replica count, and the count a hardware GPU gets by default (gpu-engines.ts). */
+  const REPLICA_COUNTS = [12, 1024];
+
+  for (const problem of [floatQubo(90, 1), graph(150, 2)]) for (const replicas of REPLICA_COUNTS) {
+    it(`parallel tempering kernel agrees with the CPU on ${problem.kind} energies with ${replicas} replicas, before and after sweeps`, async () => {
       const model = binaryModel(problem);
-      const engine = await PtGpuAnnealer.create(gpu, model, { seed: 4, replicas: 12 });
+      const engine = await PtGpuAnnealer.create(gpu, model, { seed: 4, replicas });
       try {
         for (let round = 0; round < 3; round++) {
           const { states, energies } = await engine.snapshot();
-          assert.equal(states.length, 12);
+          assert.equal(states.length, replicas);
           states.forEach((x, r) => {
             const cpu = problem.kind === 'qubo' ? quboEnergy(problem, x) : cutEnergy(problem, x);
             assert.ok(close(energies[r]!, cpu), `replica ${r}: GPU ${energies[r]} vs CPU ${cpu}`);
@@ -66,11 +69,11 @@ describe('WebGPU kernels', () => {
     });
   }
 
-  it('TSP kernel agrees with the CPU on tour lengths, and keeps every tour a permutation', async () => {
+  for (const replicas of REPLICA_COUNTS) it(`TSP kernel agrees with the CPU on tour lengths with ${replicas} replicas, and keeps every tour a permutation`, async () => {
     const rng = new Rng(6);
     const pts = Array.from({ length: 70 }, () => [rng.nextFloat() * 100, rng.nextFloat() * 100] as const);
     const problem = { kind: 'tsp' as const, distances: pts.map((a) => pts.map((b) => Math.hypot(a[0] - b[0], a[1] - b[1]))) };
-    const engine = await TspGpuAnnealer.create(gpu, tspInstance(problem), { seed: 2, replicas: 6 });
+    const engine = await TspGpuAnnealer.create(gpu, tspInstance(problem), { seed: 2, replicas });
     try {
       for (let round = 0; round < 3; round++) {
         const { states, energies } = await engine.snapshot();
