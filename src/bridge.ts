@@ -76,7 +76,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   // Before the store is opened or a key created: a bridge that cannot serve must leave nothing behind.
   const uws = loadNativeUws();
   const telemetry: Telemetry = setupTracing({ otlpEndpoint: config.otlpEndpoint, processors: options.spanProcessors ?? [] });
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, (error) => log(`postgres connection lost, reconnecting on next use: ${error.message}`));
   try {
     await migrateToLatest(database.db);
   } catch (error) {

@@ -17,10 +17,19 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** DATABASE_URL set → Postgres through pg; unset → embedded PGlite persisted under the data directory. */
-export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }): Promise<DatabaseHandle> {
+/**
+ * DATABASE_URL set → Postgres through pg; unset → embedded PGlite persisted under the data directory.
+ * An idle pooled connection that Postgres drops (a restart, an administrator's kill) is an 'error' event
+ * on the pool, which would end the process if nothing listened: it goes to `onConnectionLost`, the pool
+ * discards that connection, and the next query opens a new one.
+ */
+export async function openDatabase(
+  options: { databaseUrl: string | null; dataDir: string },
+  onConnectionLost: (error: Error) => void = (error) => console.warn(`postgres connection lost: ${error.message}`),
+): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    pool.on('error', onConnectionLost);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, description: 'postgres', copyPool: pool, close: () => db.destroy() };
   }

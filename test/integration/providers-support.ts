@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { canonicalJson } from '../../src/core/canonical.js';
 import type { JobEvent } from '../../src/core/event.js';
@@ -13,6 +12,9 @@ import type { Problem } from '../../src/core/problem.js';
 import type { UpstreamTuning } from '../../src/ingest/upstream/settings.js';
 import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 import { startJaotSim, startMatcraftSim, startMutagentSim, startNeroxSim, type MatcraftOptions, type Msg, type VendorSim } from '../vendors/index.js';
+import { waitFor } from '../helpers/wait.js';
+
+export { waitFor };
 
 export const VENDORS = ['nerox', 'jaot', 'matcraft', 'mutagent'] as const;
 export type Vendor = (typeof VENDORS)[number];
@@ -118,14 +120,6 @@ export async function submit(bridge: TestBridge, vendor: Vendor): Promise<string
   return job.id;
 }
 
-/** Polls `probe` until it yields a value; the test runner's timeout bounds a wait that never ends. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    await sleep(10);
-  }
-}
 
 export async function jobOf(bridge: TestBridge, jobId: string): Promise<Job> {
   const response = await api(bridge.http, 'GET', `/bridge/v1/jobs/${jobId}`, { key: KEY });

@@ -1,10 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { loadConfig } from '../../src/config/config.js';
 import { startBridge } from '../../src/bridge.js';
 import { migrateDown, migrateToLatest, openDatabase } from '../../src/store/database.js';
-import { api, openTestStore, STORES } from '../helpers/bridge.js';
+import { api, openTestStore, STORES, TENANT_KEYS } from '../helpers/bridge.js';
+import { waitFor } from '../helpers/wait.js';
 
 async function tables(db: Parameters<typeof migrateToLatest>[0]): Promise<string[]> {
   const result = await sql<{ table_name: string }>`
@@ -57,3 +59,31 @@ for (const storeKind of STORES) {
     });
   });
 }
+
+describe('a Postgres that drops its connections', () => {
+  test('the bridge logs it, stays up, and serves from new connections', async () => {
+    const store = await openTestStore('postgres');
+    const lines: string[] = [];
+    const databaseUrl = store.env.DATABASE_URL!;
+    const bridge = await startBridge(loadConfig({ PORT: '0', HOST: '127.0.0.1', BRIDGE_API_KEYS: `acme:${TENANT_KEYS.acme}`, ...store.env }), {
+      log: (line) => lines.push(line),
+    });
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    try {
+      const base = `http://127.0.0.1:${bridge.port}`;
+      assert.equal((await api(base, 'GET', '/bridge/v1/jobs', { key: TENANT_KEYS.acme })).status, 200);
+      await admin.connect();
+      const { rowCount } = await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      assert.ok(rowCount && rowCount > 0, 'the bridge held idle connections to drop');
+      await waitFor(() => lines.some((line) => line.includes('postgres connection lost')));
+      assert.equal((await api(base, 'GET', '/bridge/v1/jobs', { key: TENANT_KEYS.acme })).status, 200);
+      assert.deepEqual((await api(base, 'GET', '/readyz')).body, { status: 'ready', store: true });
+    } finally {
+      await admin.end();
+      await bridge.close();
+      await store.dispose();
+    }
+  });
+});
