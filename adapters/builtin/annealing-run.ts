@@ -1,7 +1,7 @@
 import type { EventDraft } from '../../src/core/event.js';
 import type { EventSink } from '../../src/core/provider.js';
 import { solveAnnealing } from '../../src/solver/index.js';
-import type { AnnealingProblem, SolveOutcome } from '../../src/solver/types.js';
+import type { SolverProblem, SolveOutcome } from '../../src/solver/types.js';
 import type { SolveParams } from '../../src/core/job.js';
 
 const now = (): string => new Date().toISOString();
@@ -23,9 +23,9 @@ function terminal(outcome: SolveOutcome): EventDraft {
   };
 }
 
-/** QUBO, Max-Cut and TSP through the annealers; resolves with the device that ran the job. */
+/** QUBO, Ising, Max-Cut and TSP through the annealers; resolves with the device that ran the job. */
 export async function runAnnealing(
-  problem: AnnealingProblem,
+  problem: SolverProblem,
   params: SolveParams,
   options: { progressIntervalMs: number; signal: AbortSignal; sink: EventSink; stopped: () => boolean },
 ): Promise<string> {

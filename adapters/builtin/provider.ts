@@ -12,11 +12,11 @@ export interface BuiltinOptions {
 
 const now = (): string => new Date().toISOString();
 
-/** The bridge's own solvers as a provider: annealing (QUBO, Max-Cut, TSP) and LP/MIP, in worker threads. */
+/** The bridge's own solvers as a provider: annealing (QUBO, Ising, Max-Cut, TSP) and LP/MIP, in worker threads. */
 export function builtinProvider(options: BuiltinOptions): Provider {
   return {
     name: 'builtin',
-    kinds: new Set(['tsp', 'qubo', 'maxcut', 'lp']),
+    kinds: new Set(['tsp', 'qubo', 'ising', 'maxcut', 'lp']),
     validate(problem: Problem) {
       if (problem.kind === 'lp') validateLinearModel(problem.model);
     },
@@ -37,7 +37,7 @@ export function builtinProvider(options: BuiltinOptions): Provider {
           if (problem.kind === 'lp') {
             await runLinear(problem.model, { ...run, timeLimitS });
             span.setAttribute('optbridge.device', 'cpu:highs');
-          } else if (problem.kind === 'tsp' || problem.kind === 'qubo' || problem.kind === 'maxcut') {
+          } else if (problem.kind === 'tsp' || problem.kind === 'qubo' || problem.kind === 'ising' || problem.kind === 'maxcut') {
             const device = await runAnnealing(problem, { ...job.params, timeLimitS, device: job.params.device ?? options.device }, run);
             span.setAttribute('optbridge.device', device);
           } else {

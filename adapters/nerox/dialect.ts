@@ -6,7 +6,7 @@ import type { Dialect } from '../../src/server/dialect.js';
 import { route } from '../../src/server/http.js';
 import { mountJobStream } from '../../src/server/job-stream.js';
 import { encodeNerox } from './encode.js';
-import { parseMaxCutRequest, parseQuboRequest, parseTspRequest, type NeroxError, type NeroxRequest } from './schema.js';
+import { parseIsingRequest, parseMaxCutRequest, parseQuboRequest, parseTspRequest, type NeroxError, type NeroxRequest } from './schema.js';
 import type { Problem } from '../../src/core/problem.js';
 import type { RequestInfo } from '../../src/server/http.js';
 
@@ -54,6 +54,7 @@ export const neroxDialect: Dialect = {
     const parsers: Record<string, (body: unknown, header: string) => NeroxRequest<Problem>> = {
       tsp: (body, header) => parseTspRequest(body, header, limits),
       qubo: (body, header) => parseQuboRequest(body, header, limits),
+      ising: (body, header) => parseIsingRequest(body, header, limits),
       maxcut: (body, header) => parseMaxCutRequest(body, header, limits),
     };
     for (const [kind, parse] of Object.entries(parsers)) {

@@ -1,6 +1,6 @@
 import { invalid } from '../../src/core/errors.js';
 import type { SolveParams } from '../../src/core/job.js';
-import type { MaxCutProblem, QuboProblem, TspProblem } from '../../src/core/problem.js';
+import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from '../../src/core/problem.js';
 import { isRecord } from '../../src/server/codec.js';
 import { FormatError, parseGset } from '../../src/solver/formats.js';
 import { validateProblem } from '../../src/solver/validate.js';
@@ -179,6 +179,30 @@ export function parseQuboRequest(body: unknown, header: string, limits: BinaryLi
   } else {
     throw invalid('one of Q or terms is required');
   }
+  validateProblem(problem);
+  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: parseProvider(body, header) };
+}
+
+/**
+ * Ising, minimising Σ hᵢsᵢ + Σ Jᵢⱼsᵢsⱼ over s ∈ {-1, +1}ⁿ: couplings `J` [[i, j, Jᵢⱼ], …] (i ≠ j, each pair
+ * once) and fields `h` (n numbers, zero when left out), with `n` when neither shows every spin.
+ */
+export function parseIsingRequest(body: unknown, header: string, limits: BinaryLimits): NeroxRequest<IsingProblem> {
+  if (!isRecord(body)) throw invalid('request body must be a JSON object');
+  if (body.J === undefined && body.h === undefined) throw invalid('one of J or h is required');
+  const couplings = triples(body.J ?? [], 'J', limits.maxTerms).map(([i, j, v], k): [number, number, number] => {
+    if (i === j) throw invalid(`J[${k}] couples spin ${i} with itself; sᵢ² = 1, so it is a constant`);
+    return i < j ? [i, j, v] : [j, i, v];
+  });
+  let h: number[] | undefined;
+  if (body.h !== undefined) {
+    if (!Array.isArray(body.h)) throw invalid('h must be an array of numbers, one per spin');
+    if (body.h.length > limits.maxVariables) throw invalid(`h has ${body.h.length} spins; the limit is ${limits.maxVariables}`);
+    h = body.h.map((value, i) => finite(value, `h[${i}]`));
+  }
+  const n = variableCount(body.n, limits.maxVariables) ?? h?.length ?? 1 + Math.max(0, ...couplings.flatMap(([i, j]) => [i, j]));
+  if (h !== undefined && h.length !== n) throw invalid(`h has ${h.length} entries, expected n = ${n}`);
+  const problem: IsingProblem = { kind: 'ising', n, h: h ?? new Array<number>(n).fill(0), couplings };
   validateProblem(problem);
   return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: parseProvider(body, header) };
 }

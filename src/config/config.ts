@@ -214,7 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
       }),
     ) as Record<VendorName, VendorSettings>,
     routing: Object.fromEntries(
-      (['tsp', 'qubo', 'maxcut', 'lp', 'campaign', 'prompt'] as const).map((kind) => [
+      (['tsp', 'qubo', 'ising', 'maxcut', 'lp', 'campaign', 'prompt'] as const).map((kind) => [
         kind,
         text(routing[kind], `routing.${kind}`),
       ]),

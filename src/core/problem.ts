@@ -1,5 +1,5 @@
 /** Problems as the bridge understands them, whichever dialect submitted them. */
-export type ProblemKind = 'tsp' | 'qubo' | 'maxcut' | 'lp' | 'campaign' | 'prompt';
+export type ProblemKind = 'tsp' | 'qubo' | 'ising' | 'maxcut' | 'lp' | 'campaign' | 'prompt';
 
 export interface TspProblem {
   kind: 'tsp';
@@ -13,6 +13,15 @@ export interface QuboProblem {
   n: number;
   /** Upper-triangular entries (i <= j) of Q; minimise xᵀQx over x ∈ {0,1}ⁿ. */
   terms: [number, number, number][];
+}
+
+export interface IsingProblem {
+  kind: 'ising';
+  n: number;
+  /** The field on each spin, n entries. */
+  h: number[];
+  /** Couplings (i, j, Jᵢⱼ) with i < j; minimise Σ hᵢsᵢ + Σ Jᵢⱼsᵢsⱼ over s ∈ {-1, +1}ⁿ. */
+  couplings: [number, number, number][];
 }
 
 export interface MaxCutProblem {
@@ -38,4 +47,4 @@ export interface PromptProblem {
   spec: Record<string, unknown>;
 }
 
-export type Problem = TspProblem | QuboProblem | MaxCutProblem | LinearProblem | CampaignProblem | PromptProblem;
+export type Problem = TspProblem | QuboProblem | IsingProblem | MaxCutProblem | LinearProblem | CampaignProblem | PromptProblem;

@@ -1,26 +1,54 @@
 import { invalid } from '../core/errors.js';
+import type { IsingProblem } from '../core/problem.js';
 import type { EngineResult } from './engine.js';
+import { isingAsQubo, spinsOf } from './ising.js';
 import { freshSeed } from './random.js';
 import { checkClaimedEnergy } from './score.js';
-import type { SolveOutcome, SolveProgress, SolveRequest } from './types.js';
+import type { AnnealingProblem, SolveOutcome, SolveProgress, SolveRequest } from './types.js';
 import { validateProblem } from './validate.js';
 import { runWorkerJob } from './worker-job.js';
 import type { AnnealJob } from './worker-protocol.js';
 
-export type { AnnealingProblem, SolveOutcome, SolveProgress, SolveRequest, StopReason } from './types.js';
+export type { AnnealingProblem, SolveOutcome, SolveProgress, SolveRequest, SolverProblem, StopReason } from './types.js';
 export { type LinearOptions, type LinearOutcome, type LinearProgress, solveLinear } from './lp.js';
 export { ModelError } from './lp/linear-expression.js';
 
 const DEFAULT_TIME_LIMIT_S = 10;
 
 /**
- * Runs a TSP, QUBO or Max-Cut annealer in a worker thread and resolves with its best solution,
+ * Runs a TSP, QUBO, Ising or Max-Cut annealer in a worker thread and resolves with its best solution,
  * re-scored on this thread. Determinism: with the same problem, seed, replica count and device, every
  * epoch of the run is identical, so runs stopped by `sweepLimit` or `targetEnergy` give the same
  * result; runs stopped by the clock or a cancel stop at a machine-dependent point of that same trajectory.
  */
 export async function solveAnnealing(req: SolveRequest): Promise<SolveOutcome> {
   validateProblem(req.problem);
+  const { problem } = req;
+  return problem.kind === 'ising' ? solveIsing(req, problem) : solveOnEngine({ ...req, problem });
+}
+
+/** Solves the equivalent QUBO and hands back spins and Ising energies, each re-scored from the spins. */
+async function solveIsing(req: SolveRequest, problem: IsingProblem): Promise<SolveOutcome> {
+  const { qubo, offset } = isingAsQubo(problem);
+  const asSpins = (bits: number[], quboEnergy: number): { spins: number[]; energy: number } => {
+    const spins = spinsOf(bits);
+    return { spins, energy: checkClaimedEnergy(problem, spins, quboEnergy + offset) };
+  };
+  const { targetEnergy } = req.params;
+  const outcome = await solveOnEngine({
+    ...req,
+    problem: qubo,
+    params: { ...req.params, targetEnergy: targetEnergy === undefined ? undefined : targetEnergy - offset },
+    onProgress: (progress) => {
+      const best = asSpins(progress.bestSolution, progress.bestEnergy);
+      req.onProgress({ ...progress, energy: progress.energy + offset, bestEnergy: best.energy, bestSolution: best.spins });
+    },
+  });
+  const best = asSpins(outcome.solution, outcome.objective);
+  return { ...outcome, objective: best.energy, solution: best.spins };
+}
+
+async function solveOnEngine(req: SolveRequest & { problem: AnnealingProblem }): Promise<SolveOutcome> {
   const { params } = req;
   const timeLimitS = params.timeLimitS ?? DEFAULT_TIME_LIMIT_S;
   if (!(timeLimitS > 0)) throw invalid(`timeLimitS must be positive, got ${timeLimitS}`);

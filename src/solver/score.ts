@@ -1,5 +1,5 @@
-import type { MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
-import type { AnnealingProblem } from './types.js';
+import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
+import type { SolverProblem } from './types.js';
 
 /** Thrown when a solution is malformed or its energy disagrees with what the solver claimed. */
 export class SolutionCheckError extends Error {
@@ -9,7 +9,7 @@ export class SolutionCheckError extends Error {
   }
 }
 
-export function problemSize(problem: AnnealingProblem): number {
+export function problemSize(problem: SolverProblem): number {
   return problem.kind === 'tsp' ? problem.distances.length : problem.n;
 }
 
@@ -30,6 +30,13 @@ export function quboEnergy(problem: QuboProblem, x: readonly number[]): number {
   return total;
 }
 
+export function isingEnergy(problem: IsingProblem, spins: readonly number[]): number {
+  let total = 0;
+  problem.h.forEach((h, i) => (total += h * spins[i]!));
+  for (const [i, j, coupling] of problem.couplings) total += coupling * spins[i]! * spins[j]!;
+  return total;
+}
+
 /** Minus the cut weight, so that every annealing objective is minimised. */
 export function cutEnergy(problem: MaxCutProblem, side: readonly number[]): number {
   let cut = 0;
@@ -40,7 +47,7 @@ export function cutEnergy(problem: MaxCutProblem, side: readonly number[]): numb
 }
 
 /** Scores a solution on the CPU after checking its shape; throws SolutionCheckError when it is malformed. */
-export function scoreSolution(problem: AnnealingProblem, solution: readonly number[]): number {
+export function scoreSolution(problem: SolverProblem, solution: readonly number[]): number {
   const n = problemSize(problem);
   if (solution.length !== n) {
     throw new SolutionCheckError(`solution has ${solution.length} entries, the problem has ${n}`);
@@ -54,6 +61,12 @@ export function scoreSolution(problem: AnnealingProblem, solution: readonly numb
       seen[city] = 1;
     }
     return tourLength(problem, solution);
+  }
+  if (problem.kind === 'ising') {
+    for (const spin of solution) {
+      if (spin !== -1 && spin !== 1) throw new SolutionCheckError(`solution entry ${spin} is not -1 or +1`);
+    }
+    return isingEnergy(problem, solution);
   }
   for (const bit of solution) {
     if (bit !== 0 && bit !== 1) throw new SolutionCheckError(`solution entry ${bit} is not 0 or 1`);
@@ -72,7 +85,7 @@ export function energiesAgree(a: number, b: number, relative = 1e-6): boolean {
 export const F32_TOLERANCE = 1e-4;
 
 export function checkClaimedEnergy(
-  problem: AnnealingProblem,
+  problem: SolverProblem,
   solution: readonly number[],
   claimed: number,
   device = 'cpu',

@@ -1,7 +1,9 @@
-import type { MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
+import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
 import type { SolveParams } from '../core/job.js';
 
+/** What the annealing engines run; an Ising problem reaches them as its QUBO (ising.ts). */
 export type AnnealingProblem = TspProblem | QuboProblem | MaxCutProblem;
+export type SolverProblem = AnnealingProblem | IsingProblem;
 
 export interface SolveProgress {
   /** Sweeps (or move batches) done so far, summed over the run, per replica. */
@@ -16,9 +18,9 @@ export interface SolveProgress {
 export type StopReason = 'time_limit' | 'target_reached' | 'cancelled' | 'converged';
 
 export interface SolveOutcome {
-  /** Re-scored on the CPU from `solution`. TSP: tour length; QUBO: xᵀQx; Max-Cut: minus the cut weight. */
+  /** Re-scored on the CPU from `solution`. TSP: tour length; QUBO: xᵀQx; Ising: Σhᵢsᵢ + ΣJᵢⱼsᵢsⱼ; Max-Cut: minus the cut weight. */
   objective: number;
-  /** TSP: a permutation of 0..n-1; QUBO/Max-Cut: 0/1 per variable / side per vertex. */
+  /** TSP: a permutation of 0..n-1; QUBO/Max-Cut: 0/1 per variable / side per vertex; Ising: ±1 per spin. */
   solution: number[];
   runtimeS: number;
   /** Seconds the GPU was busy; 0 on the CPU path. */
@@ -32,7 +34,7 @@ export interface SolveOutcome {
 }
 
 export interface SolveRequest {
-  problem: AnnealingProblem;
+  problem: SolverProblem;
   params: SolveParams;
   progressIntervalMs: number;
   signal: AbortSignal;

@@ -1,8 +1,8 @@
 import { invalid } from '../core/errors.js';
-import type { AnnealingProblem } from './types.js';
+import type { SolverProblem } from './types.js';
 
 /** Rejects malformed problems with a message that names the offending entry. */
-export function validateProblem(problem: AnnealingProblem): void {
+export function validateProblem(problem: SolverProblem): void {
   switch (problem.kind) {
     case 'tsp': {
       const n = problem.distances.length;
@@ -22,6 +22,19 @@ export function validateProblem(problem: AnnealingProblem): void {
         checkIndex(`qubo: terms[${t}]`, j, problem.n);
         if (i > j) throw invalid(`qubo: terms[${t}] has i > j; give the upper triangle (i <= j)`);
         if (!Number.isFinite(q)) throw invalid(`qubo: terms[${t}] has a non-finite coefficient`);
+      });
+      return;
+    case 'ising':
+      checkSize(problem.kind, problem.n);
+      if (problem.h.length !== problem.n) throw invalid(`ising: h has ${problem.h.length} entries, expected n = ${problem.n}`);
+      problem.h.forEach((h, i) => {
+        if (!Number.isFinite(h)) throw invalid(`ising: h[${i}] is not a finite number`);
+      });
+      problem.couplings.forEach(([i, j, coupling], t) => {
+        checkIndex(`ising: J[${t}]`, i, problem.n);
+        checkIndex(`ising: J[${t}]`, j, problem.n);
+        if (i >= j) throw invalid(`ising: J[${t}] must couple two different spins with i < j`);
+        if (!Number.isFinite(coupling)) throw invalid(`ising: J[${t}] has a non-finite coupling`);
       });
       return;
     case 'maxcut':

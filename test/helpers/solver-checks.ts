@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { solveAnnealing } from '../../src/solver/index.js';
-import type { AnnealingProblem, SolveOutcome, SolveProgress, SolveRequest } from '../../src/solver/types.js';
+import type { AnnealingProblem, SolveOutcome, SolveProgress, SolveRequest, SolverProblem } from '../../src/solver/types.js';
 
 export const DEVICES = ['cpu', 'gpu'] as const;
 type Device = (typeof DEVICES)[number];
 const allowNoGpu = process.env.OPTBRIDGE_ALLOW_NO_GPU === '1';
 
 /** A request with a generous time limit, no cancellation and progress ignored, unless `overrides` say otherwise. */
-export function annealRequest(problem: AnnealingProblem, device: string, seed: number, overrides: Partial<SolveRequest> = {}): SolveRequest {
+export function annealRequest(problem: SolverProblem, device: string, seed: number, overrides: Partial<SolveRequest> = {}): SolveRequest {
   return {
     problem,
     params: { seed, device, timeLimitS: 60 },

@@ -71,6 +71,18 @@ describe('built-in solver jobs through the bridge', () => {
     }
   });
 
+  test('an Ising job reports ±1 spins and its energy Σhᵢsᵢ + ΣJᵢⱼsᵢsⱼ', async () => {
+    const jobId = await submit(bridge, 'ising', { h: [0.5, 0, 0, 0], J: [[0, 1, -1], [2, 1, -1], [2, 3, -1]], time_limit_s: 0.5, seed: 1 });
+    const watched = await collect(stream(bridge, jobId));
+    const { result } = watched.messages.at(-1);
+    assert.deepEqual(result.solution, [-1, -1, -1, -1]);
+    assert.equal(result.objective, -3.5);
+    for (const progress of watched.messages.filter((m: { type: string }) => m.type === 'progress')) {
+      assert.ok(progress.best_solution.every((s: number) => s === -1 || s === 1));
+    }
+    assert.match((await api(bridge.http, 'GET', `/v1/jobs/${jobId}`, { key: TENANT_KEYS.acme })).body.device, /^webgpu:/);
+  });
+
   test('solver "cpu" forces the CPU path', async () => {
     const jobId = await submit(bridge, 'maxcut', { edges: [[0, 1], [1, 2]], time_limit_s: 0.3, solver: 'cpu' });
     const watched = await collect(stream(bridge, jobId));

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import type { MaxCutProblem, QuboProblem } from '../../src/core/problem.js';
+import type { IsingProblem, MaxCutProblem, QuboProblem } from '../../src/core/problem.js';
 import { parseBqp } from '../../src/solver/formats.js';
+import { isingAsQubo, spinsOf } from '../../src/solver/ising.js';
 import { solveAnnealing } from '../../src/solver/index.js';
 import { Rng } from '../../src/solver/random.js';
-import { cutEnergy, quboEnergy } from '../../src/solver/score.js';
+import { cutEnergy, isingEnergy, quboEnergy } from '../../src/solver/score.js';
 import type { SolveRequest } from '../../src/solver/types.js';
 import { DEVICES, annealRequest, assertDevice, assertReachesOptimum, assertRepeats, solveAbortedAfter } from '../helpers/solver-checks.js';
 
-function request(problem: QuboProblem | MaxCutProblem, device: string, overrides: Partial<SolveRequest> = {}): SolveRequest {
+function request(problem: QuboProblem | IsingProblem | MaxCutProblem, device: string, overrides: Partial<SolveRequest> = {}): SolveRequest {
   return annealRequest(problem, device, 5, overrides);
 }
 
@@ -29,6 +30,14 @@ function randomGraph(n: number, seed: number): MaxCutProblem {
   const edges: [number, number, number][] = [];
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (rng.nextFloat() < 0.4) edges.push([i, j, 1 + rng.below(5)]);
   return { kind: 'maxcut', n, edges };
+}
+
+/** A spin glass: Gaussian-ish couplings on a random graph and small fields, so the optimum is not all-aligned. */
+function randomIsing(n: number, seed: number): IsingProblem {
+  const rng = new Rng(seed);
+  const couplings: [number, number, number][] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (rng.nextFloat() < 0.4) couplings.push([i, j, rng.below(21) - 10]);
+  return { kind: 'ising', n, h: Array.from({ length: n }, () => rng.below(7) - 3), couplings };
 }
 
 function bruteForce(n: number, energy: (x: number[]) => number): number {
@@ -62,6 +71,16 @@ for (const device of DEVICES) {
       assert.equal(outcome.objective, optimum);
     });
 
+    it('Ising n = 14: reaches the brute-force optimum as ±1 spins, with a target given in Ising energy', async () => {
+      const problem = randomIsing(14, 5);
+      const optimum = bruteForce(14, (x) => isingEnergy(problem, spinsOf(x)));
+      const outcome = await solveAnnealing(request(problem, device, { params: { seed: 2, device, targetEnergy: optimum, timeLimitS: 60 } }));
+      assertDevice(outcome, device);
+      assert.equal(outcome.stopReason, 'target_reached');
+      assert.equal(outcome.objective, optimum);
+      assert.equal(isingEnergy(problem, outcome.solution), optimum);
+    });
+
     it('bqp50 #1: reaches the proven optimum 2098', async () => {
       const [problem] = parseBqp(await readFile(new URL('../../../shared/data/bqp50.txt', import.meta.url), 'utf8'));
       const outcome = await solveAnnealing(request(problem!, device, { params: { seed: 3, device, targetEnergy: -2098, timeLimitS: 120 } }));
@@ -82,9 +101,38 @@ for (const device of DEVICES) {
   });
 }
 
+describe('Ising as QUBO', () => {
+  it('gives every spin configuration the same energy, offset included', () => {
+    const problem = randomIsing(10, 7);
+    const { qubo, offset } = isingAsQubo(problem);
+    for (let mask = 0; mask < 1 << 10; mask++) {
+      const x = Array.from({ length: 10 }, (_, i) => (mask >> i) & 1);
+      assert.equal(quboEnergy(qubo, x) + offset, isingEnergy(problem, spinsOf(x)));
+    }
+  });
+
+  it('reports progress in spins and Ising energies', async () => {
+    const problem = randomIsing(30, 9);
+    const seen: number[] = [];
+    const outcome = await solveAnnealing(
+      request(problem, 'cpu', {
+        params: { seed: 1, device: 'cpu', timeLimitS: 0.6 },
+        onProgress: (p) => {
+          assert.ok(p.bestSolution.every((s) => s === -1 || s === 1));
+          assert.equal(p.bestEnergy, isingEnergy(problem, p.bestSolution));
+          seen.push(p.bestEnergy);
+        },
+      }),
+    );
+    assert.ok(seen.length > 0);
+    assert.ok(outcome.objective <= Math.min(...seen));
+  });
+});
+
 describe('solveAnnealing: binary input checks', () => {
   it('rejects lower-triangular QUBO terms and out-of-range vertices', async () => {
     await assert.rejects(solveAnnealing(request({ kind: 'qubo', n: 2, terms: [[1, 0, 3]] }, 'cpu')), /upper triangle/);
     await assert.rejects(solveAnnealing(request({ kind: 'maxcut', n: 2, edges: [[0, 2, 1]] }, 'cpu')), /outside 0\.\.1/);
+    await assert.rejects(solveAnnealing(request({ kind: 'ising', n: 2, h: [0, 0], couplings: [[1, 0, 1]] }, 'cpu')), /i < j/);
   });
 });
