@@ -10,13 +10,14 @@ const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4004]);
 
 /**
  * MatCraft (protocols/matcraft.txt): live-only campaign streams, so every reconnect records a gap. Its server
- * pings every 30 s and `ws` answers ping frames by itself. A refused socket over the per-key limit (1008) is
- * retried with backoff like a drop.
+ * pings every 30 s and `ws` answers ping frames by itself. At most 10 sockets per API key: runs beyond that wait
+ * for a slot (and record a gap for what they missed meanwhile); a 1008 refusal all the same is retried like a drop.
  */
 export const matcraftAdapter: VendorAdapter<'create' | 'cancel'> = {
   name: 'matcraft',
   kinds: new Set(['campaign']),
   paths: { create: '/api/v1/campaigns', cancel: '/api/v1/campaigns/{id}/cancel', stream: '/api/v1/ws/campaigns/{id}' },
+  socketsPerKey: 10,
   async create(job, { http, paths }) {
     if (job.problem.kind !== 'campaign') throw new Error(`matcraft cannot run ${job.problem.kind} problems`);
     return idFrom('matcraft', await http.call('POST', paths.create, {}, job.problem.spec), 'campaign_id', 'id');

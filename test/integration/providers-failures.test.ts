@@ -188,6 +188,47 @@ describe('upstream failures, cancel and keepalive', () => {
     }
   });
 
+  test('matcraft: campaigns beyond its 10 sockets per key wait for a slot instead of being refused', async () => {
+    const limited = await startMatcraftSim({ job: { events: 12, intervalMs: 20 } });
+    const matcraftOnly = await startVendorBridge(suite.store, { matcraft: limited });
+    try {
+      const jobIds = await Promise.all(Array.from({ length: 13 }, () => submit(matcraftOnly, 'matcraft')));
+      const runs = await Promise.all(jobIds.map((jobId) => finished(matcraftOnly, jobId)));
+      assert.equal(limited.stats.requests['WS /api/v1/ws/campaigns/:id'], 13, 'one socket per campaign, none refused');
+      for (const { job } of runs) {
+        assert.equal(job.status, 'completed');
+        assert.equal(limited.connectionsFor(job.upstreamId!), 1);
+      }
+      const waited = runs.filter(({ events }) => ofType(events, 'gap').some((e) => /waited .* for one of the 10 sockets matcraft allows per API key/.test(e.message!)));
+      assert.ok(waited.length >= 3, `${waited.length} campaigns waited for a socket`);
+      for (const { events } of runs) assert.ok(ofType(events, 'gap').length <= 1);
+    } finally {
+      await matcraftOnly.close();
+      await limited.close();
+    }
+  });
+
+  test('matcraft: a campaign cancelled while it waits for a socket ends cancelled without ever connecting', async () => {
+    const held = await startMatcraftSim({ job: { autoStart: false } });
+    const matcraftOnly = await startVendorBridge(suite.store, { matcraft: held });
+    try {
+      const holders = await Promise.all(Array.from({ length: 10 }, () => submit(matcraftOnly, 'matcraft')));
+      const holderIds = await Promise.all(holders.map((jobId) => upstreamIdOf(matcraftOnly, jobId)));
+      await waitFor(() => holderIds.every((id) => held.connectionsFor(id) === 1));
+      const queued = await submit(matcraftOnly, 'matcraft');
+      const queuedUpstream = await upstreamIdOf(matcraftOnly, queued);
+      await matcraftOnly.bridge.jobService.cancel(await jobOf(matcraftOnly, queued));
+      const { job, events } = await finished(matcraftOnly, queued);
+      assert.equal(job.status, 'cancelled');
+      assert.match(events.at(-1)!.message!, /cancelled while waiting for a matcraft socket/);
+      assert.equal(held.connectionsFor(queuedUpstream), 0);
+      assert.equal(held.job(queuedUpstream)!.status, 'cancelled', 'the cancel reached MatCraft');
+    } finally {
+      await matcraftOnly.close();
+      await held.close();
+    }
+  });
+
   test('a vendor without URL or key is a clear refusal naming the settings', async () => {
     const partial = await startVendorBridge(suite.store, { nerox: suite.sims.nerox });
     try {

@@ -120,7 +120,6 @@ export async function submit(bridge: TestBridge, vendor: Vendor): Promise<string
   return job.id;
 }
 
-
 export async function jobOf(bridge: TestBridge, jobId: string): Promise<Job> {
   const response = await api(bridge.http, 'GET', `/bridge/v1/jobs/${jobId}`, { key: KEY });
   assert.equal(response.status, 200);

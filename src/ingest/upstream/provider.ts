@@ -2,9 +2,13 @@ import { ConfigError } from '../../config/config.js';
 import type { Provider } from '../../core/provider.js';
 import { UpstreamRun } from './run.js';
 import type { UpstreamSettings } from './settings.js';
+import { SocketSlots } from './socket-slots.js';
 import type { VendorAdapter } from './vendor.js';
 
-/** A vendor's provider: the adapter's path templates with the settings' overrides, one UpstreamRun per job. */
+/**
+ * A vendor's provider: the adapter's path templates with the settings' overrides, one UpstreamRun per job,
+ * and the vendor's per-key socket limit shared by all of them (one provider, one key).
+ */
 export function upstreamProvider<P extends string>(adapter: VendorAdapter<P>, settings: UpstreamSettings): Provider {
   for (const name of Object.keys(settings.paths)) {
     if (!(name in adapter.paths)) {
@@ -12,5 +16,6 @@ export function upstreamProvider<P extends string>(adapter: VendorAdapter<P>, se
     }
   }
   const paths = { ...adapter.paths, ...settings.paths };
-  return { name: adapter.name, kinds: adapter.kinds, start: (start) => new UpstreamRun(adapter, paths, settings, start) };
+  const slots = adapter.socketsPerKey === undefined ? undefined : new SocketSlots(adapter.socketsPerKey);
+  return { name: adapter.name, kinds: adapter.kinds, start: (start) => new UpstreamRun(adapter, paths, settings, start, slots) };
 }

@@ -10,6 +10,7 @@ import { fillPath, UpstreamHttp } from './http.js';
 import { redactSecrets } from './redact.js';
 import type { UpstreamSettings } from './settings.js';
 import { endReason, type SocketEnd, type UpstreamSocket } from './socket.js';
+import type { SocketSlots } from './socket-slots.js';
 import type { VendorAdapter, VendorStream } from './vendor.js';
 
 /** A malformed frame is kept for audit up to this many characters. */
@@ -28,6 +29,9 @@ export class UpstreamRun<P extends string> implements ProviderRun {
   readonly #abort = new AbortController();
   readonly #trace: Context = context.active();
   readonly #http: UpstreamHttp;
+  readonly #slots: SocketSlots | undefined;
+  /** Queued behind the vendor's per-key socket limit: no socket, so a cancel cannot come back over one. */
+  #waitingForSlot = false;
   /** A terminal draft went out, or the run was stopped: nothing more is emitted. */
   #over = false;
   #cancelWanted = false;
@@ -36,8 +40,15 @@ export class UpstreamRun<P extends string> implements ProviderRun {
   /** Why messages may be missing, recorded as a gap once the next connection opens. */
   #gapReason: string | undefined;
 
-  constructor(adapter: VendorAdapter<P>, paths: Readonly<Record<P | 'stream', string>>, settings: UpstreamSettings, start: ProviderStart) {
+  constructor(
+    adapter: VendorAdapter<P>,
+    paths: Readonly<Record<P | 'stream', string>>,
+    settings: UpstreamSettings,
+    start: ProviderStart,
+    slots?: SocketSlots,
+  ) {
     this.#adapter = adapter;
+    this.#slots = slots;
     this.#paths = paths;
     this.#settings = settings;
     this.#start = start;
@@ -82,7 +93,29 @@ export class UpstreamRun<P extends string> implements ProviderRun {
     }
     this.#stream = stream;
     if (this.#cancelWanted) void this.#cancelUpstream(stream);
-    await this.#keepFollowing(stream, upstreamId);
+    const release = await this.#socketSlot(stream);
+    try {
+      await this.#keepFollowing(stream, upstreamId);
+    } finally {
+      release();
+    }
+  }
+
+  /** Holds one of the vendor's sockets per key for the rest of the run, reconnects included. */
+  async #socketSlot(stream: VendorStream): Promise<() => void> {
+    const slots = this.#slots;
+    if (!slots) return () => {};
+    if (slots.available) return slots.acquire(this.#abort.signal);
+    const queuedAt = Date.now();
+    this.#waitingForSlot = true;
+    try {
+      return await slots.acquire(this.#abort.signal);
+    } finally {
+      this.#waitingForSlot = false;
+      if (stream.gapOnReconnect) {
+        this.#gapReason = `waited ${formatDuration(Date.now() - queuedAt)} for one of the ${slots.limit} sockets ${this.#name} allows per API key; ${this.#name} does not resend what it sent meanwhile`;
+      }
+    }
   }
 
   async #create(): Promise<string | undefined> {
@@ -204,6 +237,10 @@ export class UpstreamRun<P extends string> implements ProviderRun {
       await stream.cancel();
     } catch (error) {
       this.#emit(warning(this.#name, `${this.#name} did not take the cancel request: ${(error as Error).message}`));
+      return;
+    }
+    if (this.#waitingForSlot) {
+      this.#emit({ type: 'cancelled', at: new Date().toISOString(), message: `cancelled while waiting for a ${this.#name} socket`, source: { provider: this.#name } });
     }
   }
 

@@ -22,6 +22,8 @@ export interface VendorAdapter<P extends string> {
   readonly kinds: ReadonlySet<ProblemKind>;
   /** Path templates (`{id}`, `{kind}`); DESIGN.md's defaults where the doc shows none. */
   readonly paths: Readonly<Record<P | 'stream', string>>;
+  /** The doc's limit on simultaneous sockets per API key; runs beyond it wait for a slot. */
+  readonly socketsPerKey?: number;
   /** Creates the job upstream and returns the vendor's id for it. */
   create(job: Job, vendor: VendorContext<P>): Promise<string>;
   /** The decoder and per-job state for following one upstream job; lives as long as the run. */
