@@ -4,6 +4,7 @@ import type { MaxCutProblem, QuboProblem } from '../../src/core/problem.js';
 import { binaryModel, modelEnergy } from '../../src/solver/binary-model.js';
 import { type GpuContext, gpuContext } from '../../src/solver/gpu/gpu-context.js';
 import { PtGpuAnnealer } from '../../src/solver/gpu/pt-gpu-annealer.js';
+import { PT_WORKGROUP } from '../../src/solver/gpu/pt-kernels.js';
 import { TspGpuAnnealer } from '../../src/solver/gpu/tsp-gpu-annealer.js';
 import { Rng } from '../../src/solver/random.js';
 import { cutEnergy, quboEnergy, tourLength } from '../../src/solver/score.js';
@@ -44,11 +45,16 @@ describe('WebGPU kernels', () => {
 
   /** A software adapter's replica count, and the count a hardware GPU gets by default (gpu-engines.ts). */
   const REPLICA_COUNTS = [12, 1024];
+  /** The kernel as this adapter runs it, and as a hardware GPU does (PT_WORKGROUP). */
+  const PT_SHAPES = [
+    { replicas: 12, workgroup: undefined },
+    { replicas: 1024, workgroup: PT_WORKGROUP.hardware },
+  ];
 
-  for (const problem of [floatQubo(90, 1), graph(150, 2)]) for (const replicas of REPLICA_COUNTS) {
-    it(`parallel tempering kernel agrees with the CPU on ${problem.kind} energies with ${replicas} replicas, before and after sweeps`, async () => {
+  for (const problem of [floatQubo(90, 1), graph(150, 2)]) for (const { replicas, workgroup } of PT_SHAPES) {
+    it(`parallel tempering kernel agrees with the CPU on ${problem.kind} energies with ${replicas} replicas, workgroup ${workgroup ?? 'default'}, before and after sweeps`, async () => {
       const model = binaryModel(problem);
-      const engine = await PtGpuAnnealer.create(gpu, model, { seed: 4, replicas });
+      const engine = await PtGpuAnnealer.create(gpu, model, { seed: 4, replicas, workgroup });
       try {
         for (let round = 0; round < 3; round++) {
           const { states, energies } = await engine.snapshot();

@@ -3,7 +3,7 @@ import type { AnnealingEngine, EngineOptions } from '../engine.js';
 import { type PtSchedule, ptSchedule, ptStart } from '../pt-schedule.js';
 import { type Copy, type Dispatch, bindAll, compilePipelines, dispatchAndRead, storageBuffer, submitAndRead, uniformBuffer } from './gpu-buffers.js';
 import type { GpuContext } from './gpu-context.js';
-import { PT_BYTES_PER_VARIABLE, PT_FIXED_BYTES, ptWgsl } from './pt-kernels.js';
+import { PT_BYTES_PER_VARIABLE, PT_WORKGROUP, ptFixedBytes, ptWgsl } from './pt-kernels.js';
 
 /** Spin tests per epoch: a software adapter is as slow as the CPU path; a real GPU wants big batches. */
 const TRIES_PER_EPOCH = { software: 1 << 17, hardware: 1 << 24 };
@@ -82,12 +82,13 @@ export class PtGpuAnnealer implements AnnealingEngine {
 
   /** Whether a replica's fields and bits fit in one workgroup's memory on this device. */
   static fits(ctx: GpuContext, model: BinaryModel): boolean {
-    return capacity(model.n) * PT_BYTES_PER_VARIABLE + PT_FIXED_BYTES <= ctx.device.limits.maxComputeWorkgroupStorageSize;
+    return capacity(model.n) * PT_BYTES_PER_VARIABLE + ptFixedBytes(workgroupOf(ctx)) <= ctx.device.limits.maxComputeWorkgroupStorageSize;
   }
 
-  static async create(ctx: GpuContext, model: BinaryModel, options: EngineOptions): Promise<PtGpuAnnealer> {
+  /** `workgroup` overrides the adapter's default width, so tests can run a hardware GPU's kernel on lavapipe. */
+  static async create(ctx: GpuContext, model: BinaryModel, options: EngineOptions & { workgroup?: number }): Promise<PtGpuAnnealer> {
     const engine = new PtGpuAnnealer(ctx, model, options);
-    const code = ptWgsl(capacity(model.n));
+    const code = ptWgsl(capacity(model.n), options.workgroup ?? workgroupOf(ctx));
     engine.#pipelines = await compilePipelines(ctx.device, 'parallel tempering', code, engine.#layout, ENTRY_POINTS);
     await engine.#run(0);
     return engine;
@@ -155,6 +156,10 @@ export class PtGpuAnnealer implements AnnealingEngine {
   dispose(): void {
     for (const buffer of this.#buffers.all) buffer.destroy();
   }
+}
+
+function workgroupOf(ctx: GpuContext): number {
+  return PT_WORKGROUP[ctx.software ? 'software' : 'hardware'];
 }
 
 function capacity(n: number): number {
