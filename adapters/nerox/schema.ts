@@ -121,6 +121,7 @@ export function parseTspRequest(
   } else {
     throw invalid('one of distance_matrix or coordinates is required');
   }
+  validateProblem(problem);
   return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: parseProvider(body, header) };
 }
 

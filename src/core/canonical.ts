@@ -42,3 +42,31 @@ export function sortKeysDeep<T>(value: T): T {
   }
   return out as T;
 }
+
+/** Deeper than any real message; bounds the recursion of everything that walks an event. */
+export const MAX_NESTING = 64;
+export const TOO_DEEP = `[nested deeper than ${MAX_NESTING} levels; removed]`;
+
+/**
+ * What any source may hand the ingest (a vendor frame, a solver's overflowing energy) in the form every
+ * store, hash and encoder accepts, keys sorted as in `sortKeysDeep`: non-finite numbers become null, as
+ * JSON.stringify writes them; strings and keys lose NUL (which Postgres text and jsonb refuse) and lone
+ * surrogates (U+FFFD instead); a subtree nested past MAX_NESTING is replaced by TOO_DEEP.
+ */
+export function storable<T>(value: T, depth = 0): T {
+  if (typeof value === 'number') return (Number.isFinite(value) ? value : null) as T;
+  if (typeof value === 'string') return cleanText(value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_NESTING) return TOO_DEEP as T;
+  if (Array.isArray(value)) return value.map((item) => storable(item, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[cleanText(key)] = storable(v, depth + 1);
+  }
+  return out as T;
+}
+
+function cleanText(text: string): string {
+  return (text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text).toWellFormed();
+}

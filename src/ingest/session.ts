@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, sortKeysDeep } from '../core/canonical.js';
+import { canonicalJson, storable } from '../core/canonical.js';
 import { isTerminal, type EventDraft, type JobEvent } from '../core/event.js';
 import { statusAfterEvent, type Job, type JobStatus } from '../core/job.js';
 import type { EventSink } from '../core/provider.js';
@@ -57,8 +57,9 @@ export class IngestSession implements EventSink {
       this.#remember(draft.dedupKey);
     }
     const { dedupKey: _dedupKey, ...fields } = draft;
-    const event: JobEvent = sortKeysDeep({ jobId: this.job.id, seq: ++this.#seq, ...fields });
+    const event: JobEvent = storable({ jobId: this.job.id, seq: this.#seq + 1, ...fields });
     this.#hash = chainHash(this.#hash, event);
+    this.#seq = event.seq;
     this.#status = statusAfterEvent(this.#status, event.type);
     const terminal = isTerminal(event.type);
     if (terminal) this.#finished = true;

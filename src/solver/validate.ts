@@ -1,8 +1,36 @@
 import { invalid } from '../core/errors.js';
 import type { SolverProblem } from './types.js';
 
+/**
+ * Energies are kept in 32-bit floats on the GPU (about 3.4e38 at most) and summed incrementally: an
+ * instance whose weights add up past this overflows there, so it is refused up front.
+ */
+export const MAX_TOTAL_WEIGHT = 1e30;
+
 /** Rejects malformed problems with a message that names the offending entry. */
 export function validateProblem(problem: SolverProblem): void {
+  checkEntries(problem);
+  const total = totalWeight(problem);
+  if (!(total <= MAX_TOTAL_WEIGHT)) {
+    throw invalid(`${problem.kind}: the weights' magnitudes add up to ${total.toPrecision(3)}; the solver works in 32-bit floats, so keep the total under ${MAX_TOTAL_WEIGHT}`);
+  }
+}
+
+function totalWeight(problem: SolverProblem): number {
+  const sumAbs = (values: number[]): number => values.reduce((sum, v) => sum + Math.abs(v), 0);
+  switch (problem.kind) {
+    case 'tsp':
+      return problem.distances.reduce((sum, row) => sum + Math.max(0, ...row.map(Math.abs)), 0);
+    case 'qubo':
+      return sumAbs(problem.terms.map((t) => t[2]));
+    case 'ising':
+      return sumAbs(problem.h) + sumAbs(problem.couplings.map((c) => c[2]));
+    case 'maxcut':
+      return sumAbs(problem.edges.map((e) => e[2]));
+  }
+}
+
+function checkEntries(problem: SolverProblem): void {
   switch (problem.kind) {
     case 'tsp': {
       const n = problem.distances.length;

@@ -18,6 +18,7 @@ const BAD_TSP_BODIES: [string, string, RegExp][] = [
   ['bad coordinates', '{"coordinates": [[0,0],[1]]}', /coordinates\[1\] must be \[x, y\]/],
   ['a time limit out of range', '{"coordinates": [[0,0],[1,1]], "time_limit_s": -3}', /time_limit_s must be in/],
   ['an unknown solver', '{"coordinates": [[0,0],[1,1]], "solver": "quantum"}', /solver must be "gpu", "cpu" or "auto"/],
+  ['distances that overflow the solver', '{"distance_matrix": [[0,1e300],[1e300,0]]}', /weights' magnitudes add up to 2\.00e\+300/],
   ['a non-integer seed', '{"coordinates": [[0,0],[1,1]], "seed": 1.5}', /seed must be a non-negative integer/],
 ];
 
@@ -31,6 +32,7 @@ const BAD_BINARY_BODIES: [string, string, string, RegExp][] = [
   ['ising', 'fields that do not match n', '{"n": 3, "h": [1,2], "J": [[0,1,1]]}', /h has 2 entries, expected n = 3/],
   ['ising', 'a coupling outside n', '{"n": 2, "J": [[0,4,1]]}', /vertex 4 is outside 0..1/],
   ['ising', 'a non-numeric field', '{"h": [1,"up"]}', /h\[1\] must be a finite number/],
+  ['qubo', 'weights that overflow the solver', '{"n": 3, "terms": [[0,0,1e308],[1,1,1e308],[0,1,-1e308]]}', /weights' magnitudes add up to Infinity; the solver works in 32-bit floats/],
   ['maxcut', 'no graph', '{}', /one of edges or gset is required/],
   ['maxcut', 'a self-loop', '{"edges": [[1,1,2]]}', /self-loop/],
   ['maxcut', 'G-set text with a bad vertex', '{"gset": "3 1\\n1 5 1"}', /gset: G-set line 2: vertex outside 1..3/],

@@ -131,7 +131,7 @@ describe('upstream providers against the vendor simulators', () => {
 
   test('a malformed-frame storm at every vendor: recorded as warnings, and the bridge serves every job without error', async () => {
     for (const sim of Object.values(suite.sims)) {
-      sim.faults = { malformedEvery: 1, unknownTypeEvery: 2, duplicateEvery: 3 };
+      sim.faults = { malformedEvery: 1, unknownTypeEvery: 2, duplicateEvery: 3, hostileEvery: 4 };
       sim.jobDefaults = { autoStart: false, events: 12, intervalMs: 5 };
     }
     try {
@@ -148,6 +148,15 @@ describe('upstream providers against the vendor simulators', () => {
         const warnings = ofType(events, 'warning');
         assert.ok(warnings.some((w) => typeof w.source?.raw === 'string'), `${vendor}: malformed frames recorded`);
         assert.ok(warnings.some((w) => (w.source?.raw as { type?: string })?.type === 'x_sim_unknown'), `${vendor}: unknown types recorded`);
+        const hostile = warnings.find((w) => (w.source?.raw as { type?: string })?.type === 'x_sim_hostile');
+        assert.ok(hostile, `${vendor}: frames no store takes as they are are recorded too`);
+        assert.deepEqual({ ...(hostile.source!.raw as object), deep: undefined }, {
+          type: 'x_sim_hostile',
+          job_id: held[i]!.upstreamId,
+          energy: null,
+          text: 'a\uFFFDb\uFFFD',
+          deep: undefined,
+        });
       }
       const other = await finished(suite.bridge, builtin.body.job_id);
       assert.equal(other.job.status, 'completed');

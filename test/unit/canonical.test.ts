@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson } from '../../src/core/canonical.js';
+import { canonicalJson, MAX_NESTING, storable, TOO_DEEP } from '../../src/core/canonical.js';
 import { chainHash } from '../../src/ingest/session.js';
 import type { JobEvent } from '../../src/core/event.js';
 
@@ -20,4 +20,18 @@ test('the hash chain depends on field values and on the previous hash, not on fi
   assert.notEqual(chainHash('', a), chainHash('', { ...a, objective: 4 }));
   assert.notEqual(chainHash('', a), chainHash('00', a));
   assert.match(chainHash('', a), /^[0-9a-f]{64}$/);
+});
+
+test('storable turns what no store or hash takes into what JSON.stringify would write, cleaned and bounded', () => {
+  const deep = JSON.parse('['.repeat(20_000) + ']'.repeat(20_000));
+  const value = storable({ z: Infinity, 'k\u0000': 'a\u0000b\ud800c', list: [NaN, -Infinity, 1.5], deep, gone: undefined });
+  assert.deepEqual(Object.keys(value), ['deep', 'k\uFFFD', 'list', 'z']);
+  assert.equal(value['k\uFFFD' as keyof typeof value], 'a\uFFFDb\uFFFDc');
+  assert.deepEqual(value.list, [null, null, 1.5]);
+  assert.equal(value.z, null);
+  let level: unknown = value.deep;
+  for (let depth = 2; depth < MAX_NESTING; depth++) level = (level as unknown[])[0];
+  assert.deepEqual(level, [TOO_DEEP]);
+  assert.doesNotThrow(() => canonicalJson(value));
+  assert.deepEqual(storable(value), value, 'storing twice changes nothing');
 });

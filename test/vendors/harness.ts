@@ -29,7 +29,14 @@ export interface Faults {
   httpStatus5xx?: boolean;
   /** After every Nth job message on a socket, send a well-formed message of a type no vendor documents. */
   unknownTypeEvery?: number;
+  /**
+   * After every Nth job message on a socket, send valid JSON that no store or hash takes as it is: a number
+   * beyond double range, NUL and a lone surrogate in strings, and arrays nested 20 000 deep.
+   */
+  hostileEvery?: number;
 }
+
+const HOSTILE_NESTING = 20_000;
 
 export type JobStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
 
@@ -255,6 +262,10 @@ export class SimSocket {
     frames.push(text);
     if (every(faults.unknownTypeEvery, n)) frames.push(JSON.stringify({ type: 'x_sim_unknown', job_id: jobId, timestamp: new Date().toISOString() }));
     if (every(faults.duplicateEvery, n)) frames.push(text);
+    if (every(faults.hostileEvery, n)) {
+      const deep = '['.repeat(HOSTILE_NESTING) + ']'.repeat(HOSTILE_NESTING);
+      frames.push(`{"type":"x_sim_hostile","job_id":${JSON.stringify(jobId)},"energy":1e400,"text":"a\\u0000b\\ud800","deep":${deep}}`);
+    }
     const drop = faults.dropAfterEvents !== undefined && n >= faults.dropAfterEvents;
     this.#enqueue(() => {
       for (const frame of frames) {

@@ -1,3 +1,4 @@
+import { storable } from '../../core/canonical.js';
 import { isTerminal, type EventDraft } from '../../core/event.js';
 import type { ProviderRun, ProviderStart } from '../../core/provider.js';
 import { isRecord } from '../../server/codec.js';
@@ -195,7 +196,8 @@ export class UpstreamRun<P extends string> implements ProviderRun {
     if (this.#over || text === stream.pong) return;
     let message: unknown;
     try {
-      message = JSON.parse(text);
+      // Bounded and clean before anything walks it: a hostile frame must not overflow the stack downstream.
+      message = storable(JSON.parse(text));
     } catch {
       message = undefined;
     }

@@ -72,7 +72,13 @@ export class UpstreamSocket {
     });
     ws.on('message', (data) => {
       this.#hear();
-      options.onText(data.toString());
+      try {
+        options.onText(data.toString());
+      } catch (error) {
+        // A frame the bridge cannot process must cost this connection at most, never the process.
+        this.#error = `a ${data.toString().length}-character frame could not be processed: ${(error as Error).message}`;
+        ws.terminate();
+      }
     });
     ws.on('ping', () => this.#hear());
     ws.on('pong', () => this.#hear());
