@@ -19,9 +19,10 @@ export interface DatabaseHandle {
 
 /**
  * DATABASE_URL set → Postgres through pg; unset → embedded PGlite persisted under the data directory.
- * An idle pooled connection that Postgres drops (a restart, an administrator's kill) is an 'error' event
- * on the pool, which would end the process if nothing listened: it goes to `onConnectionLost`, the pool
- * discards that connection, and the next query opens a new one.
+ * A connection that Postgres drops (a restart, a failover, an administrator's kill) is an 'error' event on
+ * its client, which would end the process if nothing listened: it goes to `onConnectionLost`. A query in
+ * flight on it rejects to its caller (the event writer retries), the pool discards the connection, and the
+ * next query opens a new one.
  */
 export async function openDatabase(
   options: { databaseUrl: string | null; dataDir: string },
@@ -29,7 +30,9 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    pool.on('error', onConnectionLost);
+    pool.on('connect', (client) => client.on('error', onConnectionLost));
+    // pg-pool re-emits an idle client's error here, where it throws without a listener; the client's own listener already reported it.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, description: 'postgres', copyPool: pool, close: () => db.destroy() };
   }

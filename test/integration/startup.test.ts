@@ -61,7 +61,7 @@ for (const storeKind of STORES) {
 }
 
 describe('a Postgres that drops its connections', () => {
-  test('the bridge logs it, stays up, and serves from new connections', async () => {
+  test('the bridge logs it, stays up, and serves from new connections, whether they were idle or mid-query', async () => {
     const store = await openTestStore('postgres');
     const lines: string[] = [];
     const databaseUrl = store.env.DATABASE_URL!;
@@ -73,10 +73,18 @@ describe('a Postgres that drops its connections', () => {
       const base = `http://127.0.0.1:${bridge.port}`;
       assert.equal((await api(base, 'GET', '/bridge/v1/jobs', { key: TENANT_KEYS.acme })).status, 200);
       await admin.connect();
+      const { db } = bridge.database;
+      await Promise.all([sql`select 1`.execute(db), sql`select 1`.execute(db)]);
+      const busy = sql`select pg_sleep(5)`.execute(db).then(
+        () => 'finished',
+        (error: Error) => error.message,
+      );
+      await waitFor(async () => (await admin.query("select 1 from pg_stat_activity where query = 'select pg_sleep(5)'")).rowCount === 1);
       const { rowCount } = await admin.query(
         'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
       );
-      assert.ok(rowCount && rowCount > 0, 'the bridge held idle connections to drop');
+      assert.ok(rowCount && rowCount > 1, 'the bridge held a busy connection and idle ones to drop');
+      assert.match(await busy, /terminat/, 'the query in flight fails to its caller');
       await waitFor(() => lines.some((line) => line.includes('postgres connection lost')));
       assert.equal((await api(base, 'GET', '/bridge/v1/jobs', { key: TENANT_KEYS.acme })).status, 200);
       assert.deepEqual((await api(base, 'GET', '/readyz')).body, { status: 'ready', store: true });
