@@ -111,10 +111,10 @@ async function subscribe(ctx: ServerContext, ws: Ws, jobId: string, afterEventId
   const job = JOB_ID_PATTERN.test(jobId) ? await ctx.jobs.getForTenant(jobId, state.tenantId!) : undefined;
   if (!job) throw new BridgeError('not_found', 'Job not found', { jobId });
   if (state.closed) return;
-  const feed = newFeed(ws, jobId, afterEventId !== undefined && state.replaySpeed === null);
+  const feed = newFeed(ctx, ws, jobId, afterEventId !== undefined && state.replaySpeed === null);
   state.subscriptions.set(jobId, { feed, replays: Promise.resolve() });
   await reply(ws, { type: 'subscribed', jobId });
-  void follow(ctx, ws, feed, job, afterEventId).catch((error: unknown) => report(ws, error));
+  void follow(ctx, ws, feed, job, afterEventId).catch((error: unknown) => feed.fail(error));
 }
 
 async function unsubscribe(ctx: ServerContext, ws: Ws, jobId: string): Promise<void> {
@@ -136,7 +136,7 @@ export function leaveAll(ctx: ServerContext, ws: Ws): void {
  * History after `afterEventId` goes out as `replay` batches, one per store page; without it the
  * subscription starts at the live point and anything recorded after the lookup goes out as `event`s.
  */
-function newFeed(ws: Ws, jobId: string, historyAsReplay: boolean): Feed {
+function newFeed(ctx: ServerContext, ws: Ws, jobId: string, historyAsReplay: boolean): Feed {
   const feed: Feed = {
     jobId,
     topic: topicOf(DIALECT_NAME, jobId),
@@ -151,6 +151,14 @@ function newFeed(ws: Ws, jobId: string, historyAsReplay: boolean): Feed {
     },
     // The socket carries other jobs, so a finished one only stops sending.
     onHistoryTerminal() {},
+    // Likewise a feed that failed only ends its own subscription, which the client may take out again.
+    fail(error) {
+      const { subscriptions } = ws.getUserData();
+      if (subscriptions.get(jobId)?.feed !== feed) return;
+      subscriptions.delete(jobId);
+      leaveFeed(ctx, ws, feed);
+      void report(ws, error);
+    },
   };
   return feed;
 }

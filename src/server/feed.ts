@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, type JobEvent } from '../core/event.js';
 import type { Joiner } from '../hub/fanout.js';
 import { inSpan } from '../telemetry/tracing.js';
@@ -6,6 +7,11 @@ import type { SocketState } from './socket-io.js';
 import type { WebSocket } from './uws.js';
 
 export const PAGE_SIZE = 500;
+
+/** Pause before re-reading a store that has not caught up with the live topic yet, doubling up to the cap. */
+const RESYNC_PAUSE_MS = { first: 5, max: 1_000 };
+/** A replay's wait is taken in slices this long, so a socket closed meanwhile stops waiting soon. */
+const REPLAY_WAIT_SLICE_MS = 1_000;
 
 /**
  * One job followed on one socket: stored history first, then the live uWS topic. A Mutagent socket
@@ -18,6 +24,8 @@ export interface Feed {
   sendHistory(events: JobEvent[]): Promise<boolean>;
   /** Called once the terminal event went out as history (live terminals are handled by the dialect). */
   onHistoryTerminal(): void;
+  /** The feed cannot go on (the store failed while it re-read history): tell the client in its dialect. */
+  fail(error: unknown): void;
   joiner?: Joiner;
   live: boolean;
   cancelled: boolean;
@@ -38,7 +46,8 @@ export async function catchUpThenJoin<S extends SocketState>(
   after: number,
 ): Promise<void> {
   let sent = after;
-  for (;;) {
+  for (let stalls = 0; ; ) {
+    const before = sent;
     for (;;) {
       const page = await ctx.events.read(feed.jobId, sent, PAGE_SIZE);
       if (!active(ws, feed)) return;
@@ -63,12 +72,16 @@ export async function catchUpThenJoin<S extends SocketState>(
       },
       resync: () => {
         delete feed.joiner;
-        void catchUpThenJoin(ctx, ws, feed, caughtUpTo);
+        void catchUpThenJoin(ctx, ws, feed, caughtUpTo).catch((error: unknown) => feed.fail(error));
       },
     };
     feed.joiner = joiner;
     if (ctx.fanout.join(feed.jobId, joiner)) return;
     delete feed.joiner;
+    // Live events went past what the store returned. Events publish only after they commit, so the store
+    // is about to have them (or another node's batch is still committing): re-read, without spinning.
+    stalls = sent === before ? stalls + 1 : 0;
+    if (stalls > 0) await sleep(Math.min(RESYNC_PAUSE_MS.max, RESYNC_PAUSE_MS.first * 2 ** (stalls - 1)));
   }
 }
 
@@ -99,8 +112,8 @@ export async function replay<S extends SocketState>(
       if (speed > 0) {
         const at = Date.parse(event.at);
         origin ??= { source: at, wall: Date.now() };
-        const wait = origin.wall + (at - origin.source) / speed - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const due = origin.wall + (at - origin.source) / speed;
+        while (Date.now() < due && active(ws, feed)) await sleep(Math.min(REPLAY_WAIT_SLICE_MS, due - Date.now()));
       }
       if (!active(ws, feed) || !(await feed.sendHistory([event]))) return { lastSeq: sent, terminal: false };
       sent = event.seq;

@@ -149,10 +149,7 @@ export function mountJobStream(ctx: ServerContext, pattern: string | readonly st
       state.timers.push(setInterval(() => !state.closed && ws.ping(), dialect.pingIntervalS * 1000));
     }
     if (dialect.idleCloseS) watchIdle(ctx, ws, dialect.idleCloseS);
-    void stream(ctx, dialect, ws).catch((error: unknown) => {
-      console.error(`${dialect.name} stream for ${state.jobId} failed:`, error);
-      endWith(ws, dialect.errorFrame(asBridgeError(error), state.jobId), 1011, 'internal error');
-    });
+    void stream(ctx, dialect, ws).catch((error: unknown) => failStream(dialect, ws, error));
   };
 
   const behavior: WebSocketBehavior<JobSocket> = {
@@ -223,6 +220,12 @@ export function mountJobStream(ctx: ServerContext, pattern: string | readonly st
   for (const path of typeof pattern === 'string' ? [pattern] : pattern) ctx.app.ws<JobSocket>(path, behavior);
 }
 
+function failStream(dialect: JobStreamDialect, ws: WebSocket<JobSocket>, error: unknown): void {
+  const { jobId } = ws.getUserData();
+  console.error(`${dialect.name} stream for ${jobId} failed:`, error);
+  endWith(ws, dialect.errorFrame(asBridgeError(error), jobId), 1011, 'internal error');
+}
+
 /** Resolves the socket's key, job and query; a problem becomes `state.failure`, answered in `start`. */
 async function admit(ctx: ServerContext, dialect: JobStreamDialect, state: JobSocket): Promise<void> {
   try {
@@ -284,6 +287,7 @@ async function stream(ctx: ServerContext, dialect: JobStreamDialect, ws: WebSock
     onHistoryTerminal() {
       if (dialect.closeAfterTerminal) endWith(ws, null, 1000, 'job finished');
     },
+    fail: (error) => failStream(dialect, ws, error),
   };
   state.feed = feed;
 

@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { sql } from 'kysely';
 import { api, openTestStore, startTestBridge, STORES, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
@@ -107,6 +109,26 @@ for (const storeKind of STORES) {
       }
       assert.ok(finished.some((s) => s.name === 'store flush' && s.spanContext().traceId === traceId));
       assert.ok(finished.some((s) => s.name === 'POST /v1/optimize/tsp' && s.spanContext().traceId === traceId));
+    });
+
+    test('a slow replay whose client leaves stops: its wait and its store cursor end with the socket', async () => {
+      const submitted = await api(bridge.http, 'POST', '/v1/optimize/tsp', { key: TENANT_KEYS.acme, body: { coordinates: cities(12, 3), time_limit_s: 0.6 } });
+      const jobId: string = submitted.body.job_id;
+      await collect(`${bridge.ws}/v1/jobs/${jobId}/stream?token=${TENANT_KEYS.acme}&after=0`);
+      const replays = (): number => spans.getFinishedSpans().filter((s) => s.name === 'replay').length;
+      const before = replays();
+      const url = `${bridge.ws}/v1/jobs/${jobId}/stream?token=${TENANT_KEYS.acme}&replay=1&speed=0.00001`;
+      const sockets = await Promise.all(
+        Array.from({ length: 5 }, () => new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(url);
+          ws.once('message', () => resolve(ws));
+          ws.once('error', reject);
+        })),
+      );
+      for (const ws of sockets) ws.close();
+      // At this speed the next event is days away: only a replay that notices its socket is gone ends.
+      for (let waited = 0; replays() < before + 5 && waited < 5_000; waited += 50) await sleep(50);
+      assert.equal(replays(), before + 5);
     });
   });
 }
