@@ -27,13 +27,14 @@ function terminal(outcome: SolveOutcome): EventDraft {
 export async function runAnnealing(
   problem: SolverProblem,
   params: SolveParams,
-  options: { progressIntervalMs: number; signal: AbortSignal; sink: EventSink; stopped: () => boolean },
+  options: { progressIntervalMs: number; signal: AbortSignal; sink: EventSink; stopped: () => boolean; onQueued: () => void },
 ): Promise<string> {
   const outcome = await solveAnnealing({
     problem,
     params,
     progressIntervalMs: options.progressIntervalMs,
     signal: options.signal,
+    onQueued: options.onQueued,
     onProgress: (p) =>
       options.sink.emit({
         type: 'progress',

@@ -54,13 +54,14 @@ function finish(outcome: LinearOutcome, sink: EventSink): void {
 /** LP/MIP through HiGHS: progress with incumbent, bound and gap while it runs, then the verdict. */
 export async function runLinear(
   model: Record<string, unknown>,
-  options: { timeLimitS: number; progressIntervalMs: number; signal: AbortSignal; sink: EventSink; stopped: () => boolean },
+  options: { timeLimitS: number; progressIntervalMs: number; signal: AbortSignal; sink: EventSink; stopped: () => boolean; onQueued: () => void },
 ): Promise<void> {
   let reports = 0;
   const outcome = await solveLinear(model, {
     timeLimitS: options.timeLimitS,
     signal: options.signal,
     progressIntervalMs: options.progressIntervalMs,
+    onQueued: options.onQueued,
     onProgress: (p) =>
       options.sink.emit({
         type: 'progress',

@@ -1,5 +1,6 @@
 import type { Problem } from '../../src/core/problem.js';
 import type { Provider, ProviderRun, ProviderStart } from '../../src/core/provider.js';
+import { CancelledBeforeStart } from '../../src/solver/index.js';
 import { inSpan } from '../../src/telemetry/tracing.js';
 import { runAnnealing } from './annealing-run.js';
 import { runLinear, validateLinearModel } from './linear-run.js';
@@ -31,7 +32,13 @@ export function builtinProvider(options: BuiltinOptions): Provider {
         stage: problem.kind === 'lp' ? 'solving' : 'annealing',
         message: lastSeq > 0 ? 'restarted after a bridge restart; the solver begins again' : 'solver started',
       });
-      const run = { progressIntervalMs: options.progressIntervalMs, signal: controller.signal, sink, stopped: () => stopped };
+      const run = {
+        progressIntervalMs: options.progressIntervalMs,
+        signal: controller.signal,
+        sink,
+        stopped: () => stopped,
+        onQueued: () => sink.emit({ type: 'status', at: now(), stage: 'queued', message: 'every solver thread is busy; the job starts when one is free' }),
+      };
       const done = inSpan('solver run', { attributes: { 'optbridge.job_id': job.id, 'optbridge.kind': problem.kind } }, async (span) => {
         try {
           if (problem.kind === 'lp') {
@@ -44,7 +51,9 @@ export function builtinProvider(options: BuiltinOptions): Provider {
             throw new Error(`the built-in provider cannot run ${problem.kind} problems`);
           }
         } catch (error) {
-          if (!stopped) sink.emit({ type: 'failed', at: now(), error: { code: 'solver_error', message: (error as Error).message } });
+          if (stopped) return;
+          if (error instanceof CancelledBeforeStart) sink.emit({ type: 'cancelled', at: now(), message: error.message });
+          else sink.emit({ type: 'failed', at: now(), error: { code: 'solver_error', message: (error as Error).message } });
         }
       });
       return {

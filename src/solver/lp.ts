@@ -8,6 +8,8 @@ export interface LinearOptions {
   signal?: AbortSignal;
   progressIntervalMs?: number;
   onProgress?(progress: LinearProgress): void;
+  /** The solve waits for a solver thread (all are busy). */
+  onQueued?(): void;
 }
 
 /** MIP progress from HiGHS: incumbent objective, best bound and their relative gap. */
@@ -60,6 +62,7 @@ export async function solveLinear(raw: Record<string, unknown>, options: LinearO
       signal,
       cancel: job.cancel,
       progressIntervalMs,
+      ...(options.onQueued && { onQueued: options.onQueued }),
       onProgress: (p) =>
         options.onProgress?.({
           ...p,

@@ -39,6 +39,8 @@ export interface SolveRequest {
   progressIntervalMs: number;
   signal: AbortSignal;
   onProgress(progress: SolveProgress): void;
+  /** The job waits for a solver thread (all are busy); it starts, time limit and all, once one is free. */
+  onQueued?(): void;
   /**
    * Stop after this many sweeps per replica (rounded up to a whole epoch) instead of at the clock:
    * with a seed, such a run is reproducible on the same device. The time limit still applies.

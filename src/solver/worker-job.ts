@@ -1,5 +1,21 @@
+import { availableParallelism } from 'node:os';
+import { Slots } from '../core/slots.js';
 import type { CancelFlag, FromWorker, ToWorker } from './worker-protocol.js';
 import { acquireWorker, discardWorker, releaseWorker } from './worker-pool.js';
+
+/**
+ * Solver jobs running at once: one per core keeps each job's thread busy, and a burst of submissions
+ * queues here instead of starting a thread (and its memory) per job.
+ */
+const running = new Slots(Math.max(1, availableParallelism()));
+
+/** The job was cancelled while it waited for a solver thread: it never ran. */
+export class CancelledBeforeStart extends Error {
+  constructor() {
+    super('cancelled before a solver thread was free');
+    this.name = 'CancelledBeforeStart';
+  }
+}
 
 export interface WorkerJobHooks<Progress, Result> {
   signal: AbortSignal;
@@ -12,6 +28,24 @@ export interface WorkerJobHooks<Progress, Result> {
    * long native call); null fails the job instead.
    */
   onOverdue(device: string): Result | null;
+  /** Called when the job has to wait for a solver thread. */
+  onQueued?(): void;
+}
+
+/** Runs one job on a worker thread once one of the `running` slots is free; see `runOnWorker`. */
+export async function runWorkerJob<Progress, Result>(message: ToWorker, hooks: WorkerJobHooks<Progress, Result>): Promise<Result> {
+  if (!running.available) hooks.onQueued?.();
+  let release: () => void;
+  try {
+    release = await running.acquire(hooks.signal);
+  } catch {
+    throw new CancelledBeforeStart();
+  }
+  try {
+    return await runOnWorker(message, hooks);
+  } finally {
+    release();
+  }
 }
 
 /**
@@ -20,7 +54,7 @@ export interface WorkerJobHooks<Progress, Result> {
  * the job settles with the fallback anyway and the worker rejoins the pool when it finishes. Workers
  * are never terminated mid-job: Dawn aborts the whole process when its thread is torn down under it.
  */
-export function runWorkerJob<Progress, Result>(message: ToWorker, hooks: WorkerJobHooks<Progress, Result>): Promise<Result> {
+function runOnWorker<Progress, Result>(message: ToWorker, hooks: WorkerJobHooks<Progress, Result>): Promise<Result> {
   return new Promise<Result>((resolve, reject) => {
     const worker = acquireWorker(message.type === 'anneal' && message.job.device === 'gpu');
     let device = 'unknown';

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 import { collect } from '../helpers/ws-client.js';
 
@@ -81,6 +82,26 @@ describe('built-in solver jobs through the bridge', () => {
       assert.ok(progress.best_solution.every((s: number) => s === -1 || s === 1));
     }
     assert.match((await api(bridge.http, 'GET', `/v1/jobs/${jobId}`, { key: TENANT_KEYS.acme })).body.device, /^webgpu:/);
+  });
+
+  test('past one job per core, jobs queue for a solver thread; one cancelled while queued never runs', async () => {
+    const busy = await Promise.all(
+      Array.from({ length: availableParallelism() }, () => submit(bridge, 'maxcut', { edges: [[0, 1], [1, 2]], time_limit_s: 2, solver: 'cpu' })),
+    );
+    const queued = await submit(bridge, 'maxcut', { edges: [[0, 1], [1, 2]], time_limit_s: 0.3, solver: 'cpu' });
+    const cancelled = await submit(bridge, 'maxcut', { edges: [[0, 1], [1, 2]], time_limit_s: 0.3, solver: 'cpu' });
+    assert.equal((await api(bridge.http, 'POST', `/v1/jobs/${cancelled}/cancel`, { key: TENANT_KEYS.acme })).status, 202);
+
+    const events = async (jobId: string) => (await collect(stream(bridge, jobId))).messages;
+    const [queuedEvents, cancelledEvents] = await Promise.all([events(queued), events(cancelled)]);
+    for (const messages of [queuedEvents, cancelledEvents]) {
+      assert.ok(messages.some((m: any) => m.type === 'status' && m.x_bridge.stage === 'queued'), 'the client is told the job waits');
+    }
+    assert.equal(queuedEvents.at(-1).type, 'completed');
+    assert.equal(queuedEvents.at(-1).result.objective, -2);
+    assert.equal(cancelledEvents.at(-1).type, 'cancelled');
+    assert.ok(!cancelledEvents.some((m: any) => m.type === 'progress'), 'the cancelled job never ran');
+    for (const jobId of busy) assert.equal((await events(jobId)).at(-1).type, 'completed');
   });
 
   test('solver "cpu" forces the CPU path', async () => {

@@ -2,7 +2,7 @@ import { ConfigError } from '../../config/config.js';
 import type { Provider } from '../../core/provider.js';
 import { UpstreamRun } from './run.js';
 import type { UpstreamSettings } from './settings.js';
-import { SocketSlots } from './socket-slots.js';
+import { Slots } from '../../core/slots.js';
 import type { VendorAdapter } from './vendor.js';
 
 /**
@@ -16,6 +16,6 @@ export function upstreamProvider<P extends string>(adapter: VendorAdapter<P>, se
     }
   }
   const paths = { ...adapter.paths, ...settings.paths };
-  const slots = adapter.socketsPerKey === undefined ? undefined : new SocketSlots(adapter.socketsPerKey);
+  const slots = adapter.socketsPerKey === undefined ? undefined : new Slots(adapter.socketsPerKey);
   return { name: adapter.name, kinds: adapter.kinds, start: (start) => new UpstreamRun(adapter, paths, settings, start, slots) };
 }

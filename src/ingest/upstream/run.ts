@@ -11,7 +11,7 @@ import { fillPath, UpstreamHttp } from './http.js';
 import { redactSecrets } from './redact.js';
 import type { UpstreamSettings } from './settings.js';
 import { endReason, type SocketEnd, type UpstreamSocket } from './socket.js';
-import type { SocketSlots } from './socket-slots.js';
+import type { Slots } from '../../core/slots.js';
 import type { VendorAdapter, VendorStream } from './vendor.js';
 
 /** A malformed frame is kept for audit up to this many characters. */
@@ -30,7 +30,7 @@ export class UpstreamRun<P extends string> implements ProviderRun {
   readonly #abort = new AbortController();
   readonly #trace: Context = context.active();
   readonly #http: UpstreamHttp;
-  readonly #slots: SocketSlots | undefined;
+  readonly #slots: Slots | undefined;
   /** Queued behind the vendor's per-key socket limit: no socket, so a cancel cannot come back over one. */
   #waitingForSlot = false;
   /** A terminal draft went out, or the run was stopped: nothing more is emitted. */
@@ -46,7 +46,7 @@ export class UpstreamRun<P extends string> implements ProviderRun {
     paths: Readonly<Record<P | 'stream', string>>,
     settings: UpstreamSettings,
     start: ProviderStart,
-    slots?: SocketSlots,
+    slots?: Slots,
   ) {
     this.#adapter = adapter;
     this.#slots = slots;

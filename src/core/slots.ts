@@ -1,9 +1,8 @@
 /**
- * A vendor's limit on simultaneous sockets per API key (MatCraft allows 10). Runs past the limit wait
- * for a slot, first come first served, instead of being refused by the vendor and retrying into the
- * same refusal until they give up.
+ * A limit on how many of something run at once, with a first-come-first-served queue behind it: a
+ * vendor's sockets per API key (MatCraft allows 10), or the solver's worker threads.
  */
-export class SocketSlots {
+export class Slots {
   readonly limit: number;
   #free: number;
   readonly #waiting: (() => void)[] = [];

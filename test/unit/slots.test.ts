@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SocketSlots } from '../../src/ingest/upstream/socket-slots.js';
+import { Slots } from '../../src/core/slots.js';
 
-describe('SocketSlots', () => {
+describe('Slots', () => {
   it('hands out the limit at once, then serves waiters first come first served', async () => {
-    const slots = new SocketSlots(2);
+    const slots = new Slots(2);
     const signal = new AbortController().signal;
     const first = await slots.acquire(signal);
     const second = await slots.acquire(signal);
@@ -24,7 +24,7 @@ describe('SocketSlots', () => {
   });
 
   it('drops a waiter whose run ends while it waits, so the next one gets its turn', async () => {
-    const slots = new SocketSlots(1);
+    const slots = new Slots(1);
     const release = await slots.acquire(new AbortController().signal);
     const leaving = new AbortController();
     const gone = slots.acquire(leaving.signal);
