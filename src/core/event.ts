@@ -81,3 +81,17 @@ export interface JobEvent extends Omit<EventDraft, 'dedupKey'> {
 export function isTerminal(type: JobEventType): boolean {
   return TERMINAL_EVENT_TYPES.has(type);
 }
+
+/** The range Postgres timestamptz and ISO 8601's four-digit years share. */
+const EARLIEST_TIME_MS = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * `at` in the one form the store and every encoder take, UTC ISO 8601 with milliseconds; `now` when it is
+ * not a time in range. Date.parse accepts strings Postgres refuses ("2026-02-30", "1"), and one refused
+ * timestamp would fail its whole batch on every retry.
+ */
+export function canonicalTime(at: unknown, now: Date): string {
+  const ms = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+  return ms >= EARLIEST_TIME_MS && ms <= LATEST_TIME_MS ? new Date(ms).toISOString() : now.toISOString();
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, storable } from '../core/canonical.js';
-import { isTerminal, type EventDraft, type JobEvent } from '../core/event.js';
+import { canonicalTime, isTerminal, type EventDraft, type JobEvent } from '../core/event.js';
 import { statusAfterEvent, type Job, type JobStatus } from '../core/job.js';
 import type { EventSink } from '../core/provider.js';
 import type { Hub } from '../hub/hub.js';
@@ -57,7 +57,7 @@ export class IngestSession implements EventSink {
       this.#remember(draft.dedupKey);
     }
     const { dedupKey: _dedupKey, ...fields } = draft;
-    const event: JobEvent = storable({ jobId: this.job.id, seq: this.#seq + 1, ...fields });
+    const event: JobEvent = storable({ jobId: this.job.id, seq: this.#seq + 1, ...fields, at: canonicalTime(fields.at, new Date()) });
     this.#hash = chainHash(this.#hash, event);
     this.#seq = event.seq;
     this.#status = statusAfterEvent(this.#status, event.type);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalJson, MAX_NESTING, storable, TOO_DEEP } from '../../src/core/canonical.js';
 import { chainHash } from '../../src/ingest/session.js';
-import type { JobEvent } from '../../src/core/event.js';
+import { canonicalTime, type JobEvent } from '../../src/core/event.js';
 
 test('canonical JSON sorts keys at every depth and drops undefined', () => {
   assert.equal(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined } }), '{"a":{"d":[3,{"y":2,"z":1}]},"b":1}');
@@ -34,4 +34,14 @@ test('storable turns what no store or hash takes into what JSON.stringify would 
   assert.deepEqual(level, [TOO_DEEP]);
   assert.doesNotThrow(() => canonicalJson(value));
   assert.deepEqual(storable(value), value, 'storing twice changes nothing');
+});
+
+test('event times come out as UTC ISO 8601 that Postgres takes, or as the ingest time', () => {
+  const now = new Date('2026-11-27T12:00:00.000Z');
+  assert.equal(canonicalTime('2026-04-01T10:30:00Z', now), '2026-04-01T10:30:00.000Z');
+  assert.equal(canonicalTime('2026-04-01T12:30:00+02:00', now), '2026-04-01T10:30:00.000Z');
+  assert.equal(canonicalTime('2026-02-30T10:00:00Z', now), '2026-03-02T10:00:00.000Z', 'Date.parse rolls over what Postgres refuses');
+  for (const notATime of ['Tue', '+020000-01-01T00:00:00Z', '', undefined, 1_700_000_000_000]) {
+    assert.equal(canonicalTime(notATime, now), now.toISOString(), String(notATime));
+  }
 });
