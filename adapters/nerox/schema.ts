@@ -134,6 +134,13 @@ function triples(value: unknown, name: string, maxEntries: number): [number, num
   });
 }
 
+/** One more than the largest index in the triples (at least 1): the n they imply. A loop, because spreading millions of arguments overflows the stack. */
+function indexSpan(triples: [number, number, number][]): number {
+  let largest = 0;
+  for (const [i, j] of triples) largest = Math.max(largest, i, j);
+  return largest + 1;
+}
+
 function variableCount(value: unknown, maxVariables: number): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || (value as number) < 1) throw invalid('n must be a positive integer');
@@ -159,23 +166,22 @@ export function parseQuboRequest(body: unknown, header: string, limits: BinaryLi
     if (!Array.isArray(q) || q.length === 0) throw invalid('Q must be a non-empty square matrix');
     const n = q.length;
     if (n > limits.maxVariables) throw invalid(`Q has ${n} variables; the limit is ${limits.maxVariables}`);
-    const upper = new Map<string, [number, number, number]>();
-    q.forEach((row, i) => {
+    const rows: number[][] = q.map((row, i) => {
       if (!Array.isArray(row) || row.length !== n) throw invalid(`Q must be square: row ${i} has ${Array.isArray(row) ? row.length : 0} entries, expected ${n}`);
-      row.forEach((value, j) => {
-        const v = finite(value, `Q[${i}][${j}]`);
-        if (v === 0) return;
-        const [a, b] = i <= j ? [i, j] : [j, i];
-        const key = `${a},${b}`;
-        const term = upper.get(key);
-        if (term) term[2] += v;
-        else upper.set(key, [a, b, v]);
-      });
+      return row.map((value, j) => finite(value, `Q[${i}][${j}]`));
     });
-    problem = { kind: 'qubo', n, terms: [...upper.values()] };
+    const terms: [number, number, number][] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) {
+        const v = i === j ? rows[i]![i]! : rows[i]![j]! + rows[j]![i]!;
+        if (v !== 0) terms.push([i, j, v]);
+      }
+      if (terms.length > limits.maxTerms) throw invalid(`Q has more than ${limits.maxTerms} non-zero entries; the limit is ${limits.maxTerms}`);
+    }
+    problem = { kind: 'qubo', n, terms };
   } else if (body.terms !== undefined) {
     const terms = triples(body.terms, 'terms', limits.maxTerms).map(([i, j, v]): [number, number, number] => (i <= j ? [i, j, v] : [j, i, v]));
-    const n = variableCount(body.n, limits.maxVariables) ?? 1 + Math.max(0, ...terms.flatMap(([i, j]) => [i, j]));
+    const n = variableCount(body.n, limits.maxVariables) ?? indexSpan(terms);
     problem = { kind: 'qubo', n, terms };
   } else {
     throw invalid('one of Q or terms is required');
@@ -201,7 +207,7 @@ export function parseIsingRequest(body: unknown, header: string, limits: BinaryL
     if (body.h.length > limits.maxVariables) throw invalid(`h has ${body.h.length} spins; the limit is ${limits.maxVariables}`);
     h = body.h.map((value, i) => finite(value, `h[${i}]`));
   }
-  const n = variableCount(body.n, limits.maxVariables) ?? h?.length ?? 1 + Math.max(0, ...couplings.flatMap(([i, j]) => [i, j]));
+  const n = variableCount(body.n, limits.maxVariables) ?? h?.length ?? indexSpan(couplings);
   if (h !== undefined && h.length !== n) throw invalid(`h has ${h.length} entries, expected n = ${n}`);
   const problem: IsingProblem = { kind: 'ising', n, h: h ?? new Array<number>(n).fill(0), couplings };
   validateProblem(problem);
@@ -214,7 +220,7 @@ export function parseMaxCutRequest(body: unknown, header: string, limits: Binary
   let problem: MaxCutProblem;
   if (body.edges !== undefined) {
     const edges = triples(body.edges, 'edges', limits.maxTerms);
-    const n = variableCount(body.n, limits.maxVariables) ?? 1 + Math.max(0, ...edges.flatMap(([i, j]) => [i, j]));
+    const n = variableCount(body.n, limits.maxVariables) ?? indexSpan(edges);
     problem = { kind: 'maxcut', n, edges };
   } else if (typeof body.gset === 'string') {
     try {

@@ -1,3 +1,4 @@
+import { storable } from '../core/canonical.js';
 import { BridgeError, notFound } from '../core/errors.js';
 import { newJobId } from '../core/ids.js';
 import { FINAL_JOB_STATUSES, type Job, type SolveParams } from '../core/job.js';
@@ -60,7 +61,8 @@ export class JobService {
     const provider = this.#deps.providers.get(name);
     if (provider) {
       if (!provider.kinds.has(kind)) {
-        throw new BridgeError('provider_unavailable', `provider "${name}" cannot run ${kind} problems`, { provider: name });
+        // The request's mistake, not an outage: a 503 would invite clients to retry it forever.
+        throw new BridgeError('invalid_request', `provider "${name}" cannot run ${kind} problems`, { provider: name });
       }
       return provider;
     }
@@ -83,8 +85,9 @@ export class JobService {
           provider: provider.name,
           kind: request.problem.kind,
           status: 'queued',
-          problem: request.problem,
-          params: request.params,
+          // As the store will hold them (no NUL or lone surrogates), so the run and its record agree.
+          problem: storable(request.problem),
+          params: storable(request.params),
           upstreamId: null,
           lastSeq: 0,
           result: null,

@@ -1,5 +1,5 @@
+import { JOB_ID_PATTERN } from '../core/ids.js';
 import { BridgeError, invalid, notFound } from '../core/errors.js';
-import type { Job } from '../core/job.js';
 import { requireTenant, type ServerContext } from './context.js';
 import { csv, ndjson } from './export.js';
 import { route } from './http.js';
@@ -13,17 +13,13 @@ function errorBody(error: BridgeError): unknown {
   return { error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
 }
 
-function pageParam(value: string | null, name: string, fallback: number, max: number): number {
+function pageParam(value: string | null, name: string, fallback: number, range: { min: number; max: number }): number {
   if (value === null || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw invalid(`${name} must be an integer from 0 to ${max}`);
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < range.min || n > range.max) throw invalid(`${name} must be an integer from ${range.min} to ${range.max}`);
   return n;
 }
 
-function jobSummary(job: Job): Record<string, unknown> {
-  const { problem: _problem, ...rest } = job;
-  return rest;
-}
 
 /** The bridge's own API: health, readiness, and the recorded jobs and events of the caller's tenant. */
 export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): void {
@@ -38,10 +34,11 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
 
   route(ctx.app, 'get', '/bridge/v1/jobs', options('GET /bridge/v1/jobs'), async (request) => {
     const tenantId = await requireTenant(ctx, request);
-    const limit = pageParam(request.query.get('limit'), 'limit', 100, MAX_PAGE);
+    const limit = pageParam(request.query.get('limit'), 'limit', 100, { min: 1, max: MAX_PAGE });
     const before = request.query.get('before') ?? undefined;
+    if (before !== undefined && !JOB_ID_PATTERN.test(before)) throw invalid('before must be a job id from an earlier page');
     const jobs = await ctx.jobs.list(tenantId, { limit, ...(before && { before }) });
-    return { status: 200, body: { jobs: jobs.map(jobSummary), next_before: jobs.length === limit ? jobs.at(-1)?.id : null } };
+    return { status: 200, body: { jobs, next_before: jobs.length === limit ? jobs.at(-1)?.id : null } };
   });
 
   route(ctx.app, 'get', '/bridge/v1/jobs/:id', options('GET /bridge/v1/jobs/{id}'), async (request) => {
@@ -55,7 +52,7 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
     const tenantId = await requireTenant(ctx, request);
     const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
     if (!job) throw notFound(`job ${request.params[0]}`);
-    const after = pageParam(request.query.get('after'), 'after', 0, Number.MAX_SAFE_INTEGER);
+    const after = pageParam(request.query.get('after'), 'after', 0, { min: 0, max: Number.MAX_SAFE_INTEGER });
     const format = request.query.get('format') ?? 'json';
     const dialect = request.query.get('dialect');
     if (dialect !== null && format !== 'ndjson') throw invalid('dialect= is only available with format=ndjson');
@@ -68,7 +65,7 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
         : { status: 200, contentType: 'application/x-ndjson', stream: ndjson(events, encode) };
     }
     if (format !== 'json') throw invalid(`format must be json, ndjson or csv, got "${format}"`);
-    const limit = pageParam(request.query.get('limit'), 'limit', MAX_PAGE, MAX_PAGE);
+    const limit = pageParam(request.query.get('limit'), 'limit', MAX_PAGE, { min: 1, max: MAX_PAGE });
     const events = await ctx.events.read(job.id, after, limit);
     return {
       status: 200,

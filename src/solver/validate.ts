@@ -20,7 +20,7 @@ function totalWeight(problem: SolverProblem): number {
   const sumAbs = (values: number[]): number => values.reduce((sum, v) => sum + Math.abs(v), 0);
   switch (problem.kind) {
     case 'tsp':
-      return problem.distances.reduce((sum, row) => sum + Math.max(0, ...row.map(Math.abs)), 0);
+      return problem.distances.reduce((sum, row) => sum + row.reduce((longest, d) => Math.max(longest, Math.abs(d)), 0), 0);
     case 'qubo':
       return sumAbs(problem.terms.map((t) => t[2]));
     case 'ising':

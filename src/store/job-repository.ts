@@ -1,3 +1,4 @@
+import { JOB_ID_PATTERN } from '../core/ids.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { Job, JobStatus } from '../core/job.js';
 import type { Database, JobsTable } from './schema.js';
@@ -41,6 +42,8 @@ export class JobRepository {
 
   /** Another tenant's job reads as missing, so callers answer "not found" and never leak that it exists. */
   async getForTenant(id: string, tenantId: string): Promise<Job | undefined> {
+    // Not an id the bridge could have made (NUL, stray bytes, megabytes): not found, without asking the database.
+    if (!JOB_ID_PATTERN.test(id)) return undefined;
     const row = await this.#db
       .selectFrom('jobs')
       .selectAll()
@@ -50,11 +53,15 @@ export class JobRepository {
     return row && toJob(row);
   }
 
-  async list(tenantId: string, options: { limit: number; before?: string }): Promise<Job[]> {
-    let query = this.#db.selectFrom('jobs').selectAll().where('tenant_id', '=', tenantId);
+  /** Newest first, without their problems: a page of jobs must not load a page of (up to 8 MB) problem bodies. */
+  async list(tenantId: string, options: { limit: number; before?: string }): Promise<Omit<Job, 'problem'>[]> {
+    let query = this.#db.selectFrom('jobs').select(SUMMARY_COLUMNS).where('tenant_id', '=', tenantId);
     if (options.before) query = query.where('id', '<', options.before);
     const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
-    return rows.map(toJob);
+    return rows.map((row) => {
+      const { problem: _none, ...job } = toJob({ ...row, problem: null });
+      return job;
+    });
   }
 
   async setUpstreamId(id: string, upstreamId: string): Promise<void> {
@@ -79,6 +86,11 @@ export class JobRepository {
     return rows.map(toJob);
   }
 }
+
+const SUMMARY_COLUMNS = [
+  'id', 'tenant_id', 'provider', 'kind', 'status', 'params', 'upstream_id', 'last_seq', 'last_hash',
+  'result', 'error', 'device', 'gpu_seconds', 'created_at', 'updated_at', 'finished_at',
+] as const satisfies readonly Exclude<keyof JobsTable, 'problem'>[];
 
 function toJob(row: Selectable<JobsTable>): Job {
   return {

@@ -115,13 +115,38 @@ for (const storeKind of STORES) {
     });
 
     test('unknown and foreign job ids are 404 over HTTP, never 403', async () => {
-      for (const path of ['/v1/jobs/job_doesnotexist', `/v1/jobs/${finishedJob}`, `/bridge/v1/jobs/${finishedJob}/events`]) {
+      for (const path of ['/v1/jobs/job_doesnotexist', `/v1/jobs/${finishedJob}`, `/bridge/v1/jobs/${finishedJob}/events`, '/v1/jobs/%00', '/bridge/v1/jobs/%E2%82']) {
         const response = await api(bridge.http, 'GET', path, { key: TENANT_KEYS.globex });
         assert.equal(response.status, 404, path);
         assert.equal(response.body.error.code, 'not_found');
       }
       const cancel = await api(bridge.http, 'POST', `/v1/jobs/${finishedJob}/cancel`, { key: TENANT_KEYS.globex });
       assert.equal(cancel.status, 404);
+    });
+
+    test('paging parameters out of range are 400s that name them', async () => {
+      for (const [query, message] of [
+        ['/events?limit=0', /limit must be an integer from 1 to 1000/],
+        ['/events?after=0x10', /after must be an integer from 0/],
+        ['/events?after=1e309', /after must be an integer from 0/],
+      ] as const) {
+        const response = await api(bridge.http, 'GET', `/bridge/v1/jobs/${finishedJob}${query}`, { key: TENANT_KEYS.acme });
+        assert.equal(response.status, 400, query);
+        assert.match(response.body.error.message, message);
+      }
+      const before = await api(bridge.http, 'GET', '/bridge/v1/jobs?before=%00', { key: TENANT_KEYS.acme });
+      assert.equal(before.status, 400);
+      assert.match(before.body.error.message, /before must be a job id/);
+    });
+
+    test('a provider that cannot run the problem is a 400, not a 503 to retry', async () => {
+      const response = await api(bridge.http, 'POST', '/api/v1/campaigns', {
+        key: TENANT_KEYS.acme,
+        body: { name: 'alloy', objectives: ['strength'] },
+        headers: { 'x-bridge-provider': 'builtin' },
+      });
+      assert.equal(response.status, 400);
+      assert.match(JSON.stringify(response.body), /provider \\"builtin\\" cannot run campaign problems/);
     });
 
     test('cancelling a finished job is a 400 that says so', async () => {
