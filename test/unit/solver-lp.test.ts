@@ -91,6 +91,9 @@ describe('solveLinear (HiGHS)', () => {
     ['2*widgets + 3*gadgets', /expected a comparison .* at column 22/],
     ['2*widgets + 3*gadgets <= 240)', /unexpected "\)" at column 29/],
     ['2*widgets $ 3 <= 1', /unexpected character "\$" at column 11/],
+    ['1e309*widgets <= 1', /number 1e309 is out of range at column 1/],
+    ['1e200*1e200*widgets <= 1', /the coefficient of widgets is out of range/],
+    [`${'('.repeat(101)}widgets${')'.repeat(101)} <= 1`, /parentheses nested more than 100 deep at column 101/],
   ] as const) {
     it(`points at the bad token in "${expression}"`, async () => {
       await assert.rejects(
@@ -100,11 +103,27 @@ describe('solveLinear (HiGHS)', () => {
     });
   }
 
+  it('parses 20 000 minus signs and a 20 000-variable sum without deep recursion or quadratic copying', async () => {
+    const names = Array.from({ length: 20_000 }, (_, i) => `x${i}`);
+    const model = {
+      objective: { sense: 'maximize', expression: names.join(' + ') },
+      variables: names.map((name) => ({ name, upper_bound: 1 })),
+      constraints: [{ name: 'budget', expression: `${'-'.repeat(20_000)}x0 + x1 <= 1` }],
+    };
+    const outcome = await solveLinear(model, { timeLimitS: 30 });
+    assert.equal(outcome.status, 'optimal');
+    assert.equal(outcome.objective, 19_999, "an even run of minus signs is a plus: x0 + x1 <= 1");
+  });
+
   it('rejects malformed fields with their path', async () => {
     await assert.rejects(solveLinear({ ...PRODUCTION_PLANNING, objective: { sense: 'up', expression: 'widgets' } }), /objective\.sense: must be "minimize" or "maximize"/);
     await assert.rejects(
       solveLinear({ ...PRODUCTION_PLANNING, variables: [{ name: 'widgets', type: 'int' }] }),
       /variables\[0\]\.type: must be "continuous", "integer" or "binary", got "int"/,
+    );
+    await assert.rejects(
+      solveLinear({ ...PRODUCTION_PLANNING, variables: [{ name: 'widgets', upper_bound: Number.POSITIVE_INFINITY }] }),
+      /variables\[0\]\.upper_bound: must be a finite number, or null for no bound/,
     );
   });
 

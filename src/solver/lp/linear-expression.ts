@@ -39,6 +39,9 @@ interface Token {
   column: number;
 }
 
+/** Parentheses nested deeper than this are refused: the parser recurses once per level. */
+export const MAX_PARENTHESES = 100;
+
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TOKEN = /(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|=|<|>)|([-+*/()])/y;
 
@@ -68,6 +71,7 @@ class Parser {
   readonly #text: string;
   readonly #field: string;
   readonly #known: ReadonlySet<string>;
+  #depth = 0;
 
   constructor(text: string, field: string, known: ReadonlySet<string>) {
     this.#text = text;
@@ -117,20 +121,31 @@ class Parser {
     return form;
   }
 
-  /** unary := ('+' | '-') unary | number | name | '(' expression ')' */
+  /** unary := ('+' | '-')* (number | name | '(' expression ')'), signs read in a loop so a long run of them cannot overflow the stack */
   #unary(): LinearForm {
-    const token = this.#next();
-    if (token.kind === 'op' && (token.text === '-' || token.text === '+')) {
-      const inner = this.#unary();
-      return token.text === '-' ? scale(inner, -1) : inner;
+    let sign = 1;
+    while (this.#peek().kind === 'op' && (this.#peek().text === '-' || this.#peek().text === '+')) {
+      if (this.#next().text === '-') sign = -sign;
     }
-    if (token.kind === 'number') return { coefficients: new Map(), constant: Number(token.text) };
+    const operand = this.#operand();
+    return sign === 1 ? operand : scale(operand, -1);
+  }
+
+  #operand(): LinearForm {
+    const token = this.#next();
+    if (token.kind === 'number') {
+      const value = Number(token.text);
+      if (!Number.isFinite(value)) this.fail(`number ${token.text} is out of range`, token);
+      return { coefficients: new Map(), constant: value };
+    }
     if (token.kind === 'name') {
       if (!this.#known.has(token.text)) this.fail(`unknown variable "${token.text}"`, token);
       return { coefficients: new Map([[token.text, 1]]), constant: 0 };
     }
     if (token.kind === 'op' && token.text === '(') {
+      if (++this.#depth > MAX_PARENTHESES) this.fail(`parentheses nested more than ${MAX_PARENTHESES} deep`, token);
       const inner = this.expression();
+      this.#depth--;
       if (this.#peek().text !== ')') this.fail(`expected ")" but found "${this.#peek().text}"`);
       this.#next();
       return inner;
@@ -157,16 +172,29 @@ class Parser {
   }
 }
 
+/**
+ * `a` + sign·`b`, built in `a`: every form is made fresh by the parser and used once, and copying the
+ * running sum at each term would make an n-term expression cost n².
+ */
 function add(a: LinearForm, b: LinearForm, sign: number): LinearForm {
-  const coefficients = new Map(a.coefficients);
-  for (const [name, c] of b.coefficients) coefficients.set(name, (coefficients.get(name) ?? 0) + sign * c);
-  return { coefficients, constant: a.constant + sign * b.constant };
+  for (const [name, c] of b.coefficients) a.coefficients.set(name, (a.coefficients.get(name) ?? 0) + sign * c);
+  a.constant += sign * b.constant;
+  return a;
 }
 
+/** `form`·factor, built in `form`, as `add`. */
 function scale(form: LinearForm, factor: number): LinearForm {
-  const coefficients = new Map<string, number>();
-  for (const [name, c] of form.coefficients) coefficients.set(name, c * factor);
-  return { coefficients, constant: form.constant * factor };
+  for (const [name, c] of form.coefficients) form.coefficients.set(name, c * factor);
+  form.constant *= factor;
+  return form;
+}
+
+/** Finite numbers can still multiply past the double range ("1e200*1e200*x"); HiGHS cannot take the result. */
+function checkFinite(form: LinearForm, field: string, text: string): void {
+  for (const [name, c] of form.coefficients) {
+    if (!Number.isFinite(c)) throw new ModelError(field, `the coefficient of ${name} is out of range`, undefined, text);
+  }
+  if (!Number.isFinite(form.constant)) throw new ModelError(field, 'the constant term is out of range', undefined, text);
 }
 
 function dropZeros(coefficients: Map<string, number>): Map<string, number> {
@@ -178,6 +206,7 @@ export function parseObjective(text: string, field: string, known: ReadonlySet<s
   const form = parser.expression();
   if (parser.peekKind() === 'cmp') parser.fail('an objective has no comparison');
   parser.end();
+  checkFinite(form, field, text);
   return { coefficients: dropZeros(form.coefficients), constant: form.constant };
 }
 
@@ -188,5 +217,6 @@ export function parseConstraint(text: string, field: string, known: ReadonlySet<
   const right = parser.expression();
   parser.end();
   const moved = add(left, right, -1);
+  checkFinite(moved, field, text);
   return { coefficients: dropZeros(moved.coefficients), comparison, rhs: -moved.constant };
 }

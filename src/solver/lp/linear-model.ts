@@ -41,7 +41,7 @@ function text(value: unknown, field: string): string {
 function bound(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (value === null) return fallback === 0 ? -Infinity : Infinity;
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new ModelError(field, 'must be a number or null');
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ModelError(field, 'must be a finite number, or null for no bound');
   return value;
 }
 
