@@ -71,9 +71,6 @@ function coordinates(value: unknown, maxCities: number): [number, number][] {
   });
 }
 
-function euclidean(points: [number, number][]): number[][] {
-  return points.map(([x1, y1]) => points.map(([x2, y2]) => Math.hypot(x1 - x2, y1 - y2)));
-}
 
 /** Shared solve options of every `/v1/optimize/*` body. */
 export function parseSolveOptions(body: Record<string, unknown>, maxTimeLimitS: number): SolveParams {
@@ -117,7 +114,7 @@ export function parseTspRequest(
     problem = { kind: 'tsp', distances: distanceMatrix(body.distance_matrix, limits.maxCities) };
   } else if (body.coordinates !== undefined) {
     const points = coordinates(body.coordinates, limits.maxCities);
-    problem = { kind: 'tsp', distances: euclidean(points), coordinates: points };
+    problem = { kind: 'tsp', coordinates: points };
   } else {
     throw invalid('one of distance_matrix or coordinates is required');
   }

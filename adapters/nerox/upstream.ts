@@ -4,7 +4,7 @@
  */
 import type { EventDraft } from '../../src/core/event.js';
 import type { SolveParams } from '../../src/core/job.js';
-import type { MaxCutProblem, QuboProblem, TspProblem } from '../../src/core/problem.js';
+import { tspMatrix, type MaxCutProblem, type QuboProblem, type TspProblem } from '../../src/core/problem.js';
 import { compact } from '../../src/server/codec.js';
 import { contentKey, num, record, solution, str, timeOf, unknownType } from '../../src/ingest/upstream/drafts.js';
 
@@ -24,7 +24,7 @@ export function neroxRequest(problem: TspProblem | QuboProblem | MaxCutProblem, 
   });
   switch (problem.kind) {
     case 'tsp':
-      return compact({ distance_matrix: problem.distances, coordinates: problem.coordinates, ...options });
+      return compact({ distance_matrix: tspMatrix(problem), coordinates: problem.coordinates, ...options });
     case 'qubo':
       return { n: problem.n, terms: problem.terms, ...options };
     case 'maxcut':

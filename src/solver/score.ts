@@ -1,4 +1,4 @@
-import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
+import { tspDistance, tspSize, type IsingProblem, type MaxCutProblem, type QuboProblem, type TspProblem } from '../core/problem.js';
 import type { SolverProblem } from './types.js';
 
 /** Thrown when a solution is malformed or its energy disagrees with what the solver claimed. */
@@ -10,14 +10,14 @@ export class SolutionCheckError extends Error {
 }
 
 export function problemSize(problem: SolverProblem): number {
-  return problem.kind === 'tsp' ? problem.distances.length : problem.n;
+  return problem.kind === 'tsp' ? tspSize(problem) : problem.n;
 }
 
 export function tourLength(problem: TspProblem, tour: readonly number[]): number {
-  const d = problem.distances;
+  const distance = tspDistance(problem);
   let total = 0;
   for (let k = 0; k < tour.length; k++) {
-    total += d[tour[k]!]![tour[(k + 1) % tour.length]!]!;
+    total += distance(tour[k]!, tour[(k + 1) % tour.length]!);
   }
   return tour.length < 2 ? 0 : total;
 }

@@ -1,4 +1,4 @@
-import type { TspProblem } from '../core/problem.js';
+import { tspDistance, tspSize, type TspProblem } from '../core/problem.js';
 
 /** A TSP in the flat form the annealers use: row-major distances, plus the facts that pick the move code. */
 export interface TspInstance {
@@ -15,12 +15,12 @@ export interface TspInstance {
 const NEIGHBORS = 10;
 
 export function tspInstance(problem: TspProblem): TspInstance {
-  const n = problem.distances.length;
+  const n = tspSize(problem);
+  const distance = tspDistance(problem);
   const dist = new Float64Array(n * n);
   let symmetric = true;
   for (let i = 0; i < n; i++) {
-    const row = problem.distances[i]!;
-    for (let j = 0; j < n; j++) dist[i * n + j] = i === j ? 0 : row[j]!;
+    for (let j = 0; j < n; j++) dist[i * n + j] = i === j ? 0 : distance(i, j);
   }
   for (let i = 0; i < n && symmetric; i++) {
     for (let j = i + 1; j < n; j++) {

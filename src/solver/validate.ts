@@ -19,8 +19,13 @@ export function validateProblem(problem: SolverProblem): void {
 function totalWeight(problem: SolverProblem): number {
   const sumAbs = (values: number[]): number => values.reduce((sum, v) => sum + Math.abs(v), 0);
   switch (problem.kind) {
-    case 'tsp':
-      return problem.distances.reduce((sum, row) => sum + row.reduce((longest, d) => Math.max(longest, Math.abs(d)), 0), 0);
+    case 'tsp': {
+      if (problem.distances) return problem.distances.reduce((sum, row) => sum + row.reduce((longest, d) => Math.max(longest, Math.abs(d)), 0), 0);
+      // A tour is at most n times the diagonal of the points' bounding box.
+      const points = problem.coordinates ?? [];
+      const span = (axis: 0 | 1): number => points.reduce((most, p) => Math.max(most, p[axis]), -Infinity) - points.reduce((least, p) => Math.min(least, p[axis]), Infinity);
+      return points.length < 2 ? 0 : points.length * Math.hypot(span(0), span(1));
+    }
     case 'qubo':
       return sumAbs(problem.terms.map((t) => t[2]));
     case 'ising':
@@ -33,6 +38,14 @@ function totalWeight(problem: SolverProblem): number {
 function checkEntries(problem: SolverProblem): void {
   switch (problem.kind) {
     case 'tsp': {
+      if (!problem.distances) {
+        const points = problem.coordinates ?? [];
+        if (points.length === 0) throw invalid('tsp: one of distances or coordinates is required');
+        points.forEach((point, i) => {
+          if (!Array.isArray(point) || point.length !== 2 || !point.every(Number.isFinite)) throw invalid(`tsp: coordinates[${i}] must be two finite numbers`);
+        });
+        return;
+      }
       const n = problem.distances.length;
       if (n === 0) throw invalid('tsp: distances is empty');
       problem.distances.forEach((row, i) => {

@@ -104,6 +104,15 @@ describe('built-in solver jobs through the bridge', () => {
     for (const jobId of busy) assert.equal((await events(jobId)).at(-1).type, 'completed');
   });
 
+  test('a TSP given as points is recorded as points, not as their n×n distance matrix', async () => {
+    const coordinates = Array.from({ length: 1000 }, (_, i) => [Math.cos(i) * 1000, Math.sin(i * 1.3) * 1000]);
+    const jobId = await submit(bridge, 'tsp', { coordinates, time_limit_s: 0.3 });
+    const { body } = await api(bridge.http, 'GET', `/bridge/v1/jobs/${jobId}`, { key: TENANT_KEYS.acme });
+    assert.deepEqual(body.problem, { kind: 'tsp', coordinates });
+    const watched = await collect(stream(bridge, jobId));
+    assert.equal(watched.messages.at(-1).type, 'completed');
+  });
+
   test('solver "cpu" forces the CPU path', async () => {
     const jobId = await submit(bridge, 'maxcut', { edges: [[0, 1], [1, 2]], time_limit_s: 0.3, solver: 'cpu' });
     const watched = await collect(stream(bridge, jobId));

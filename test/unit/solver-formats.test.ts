@@ -16,7 +16,7 @@ describe('benchmark formats', () => {
       const { problem, name: parsedName } = parseTsplib(await data(`${name}.tsp`));
       const tour = parseTour(await data(`${name}.opt.tour`));
       assert.equal(parsedName, name);
-      assert.equal(problem.distances.length, tour.length);
+      assert.equal(problem.distances!.length, tour.length);
       assert.equal(tourLength(problem, tour), optimum);
     });
   }
@@ -29,7 +29,7 @@ describe('benchmark formats', () => {
       [7, 9, 0],
     ]);
     const ceil = ['DIMENSION: 2', 'EDGE_WEIGHT_TYPE: CEIL_2D', 'NODE_COORD_SECTION', '1 0 0', '2 1 1', 'EOF'].join('\n');
-    assert.equal(parseTsplib(ceil).problem.distances[0]![1], 2);
+    assert.equal(parseTsplib(ceil).problem.distances![0]![1], 2);
   });
 
   it('G-set G1: the best-known cut scores 11624', async () => {

@@ -53,7 +53,7 @@ describe('solveAnnealing: TSP edge cases', () => {
       const problem = randomInstance(n, n, false);
       const outcome = await solveAnnealing(request(problem, 'gpu'));
       assertPermutation(outcome.solution, n);
-      assert.equal(outcome.objective, heldKarp(problem.distances));
+      assert.equal(outcome.objective, heldKarp(problem.distances!));
       assert.equal(outcome.stopReason, 'converged');
       assert.equal(outcome.device, 'cpu');
     });
@@ -61,7 +61,7 @@ describe('solveAnnealing: TSP edge cases', () => {
 
   it('runs asymmetric instances on the CPU even when the GPU is asked for', async () => {
     const problem = randomInstance(8, 21, false);
-    const optimum = heldKarp(problem.distances);
+    const optimum = heldKarp(problem.distances!);
     const outcome = await solveAnnealing(request(problem, 'gpu', { params: { seed: 3, device: 'gpu', targetEnergy: optimum, timeLimitS: 60 } }));
     assert.equal(outcome.device, 'cpu');
     assert.equal(outcome.objective, optimum);
@@ -79,7 +79,7 @@ for (const device of DEVICES) {
       for (const n of [5, 7, 9]) {
         it(`finds the Held–Karp optimum, n = ${n}, ${symmetric ? 'symmetric' : 'asymmetric'}`, async () => {
           const problem = randomInstance(n, 100 + n, symmetric);
-          await assertReachesOptimum(problem, device, n, heldKarp(problem.distances), tourLength);
+          await assertReachesOptimum(problem, device, n, heldKarp(problem.distances!), tourLength);
         });
       }
     }
