@@ -13,6 +13,9 @@ import type { Dialect } from './dialect.js';
 import { writeJson } from './http.js';
 import type { NativeUws, us_listen_socket } from './uws.js';
 
+/** A DNS name, IPv4 address or bracketed IPv6 address, with an optional port. */
+const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 export interface ServerDeps {
   /** The native uWebSockets.js module, already checked by loadNativeUws. */
   uws: NativeUws;
@@ -53,7 +56,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     fanout,
     encoders,
     publicBase(host, scheme) {
-      const base = config.publicUrl ?? `http://${host || `localhost:${config.port}`}`;
+      // The Host header goes into the links a client follows: anything but a plain host[:port] is not trusted.
+      const base = config.publicUrl ?? `http://${HOST_HEADER.test(host) ? host : `localhost:${config.port}`}`;
       return scheme === 'ws' ? base.replace(/^http/, 'ws') : base;
     },
   };

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
 import { api, openTestStore, startTestBridge, STORES, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 import { collect } from '../helpers/ws-client.js';
@@ -173,6 +174,27 @@ for (const storeKind of STORES) {
       const result = await collect(`${bridge.ws}/v1/jobs/${finishedJob}/stream?token=${TENANT_KEYS.acme}&after=-2`);
       assert.equal(result.closeCode, 4000);
       assert.match(result.messages[0].error.message, /after must be a non-negative integer/);
+      const crawl = await collect(`${bridge.ws}/v1/jobs/${finishedJob}/stream?token=${TENANT_KEYS.acme}&replay=1&speed=0.00001`);
+      assert.equal(crawl.closeCode, 4000);
+      assert.match(crawl.messages[0].error.message, /speed must be 0 \(as fast as the client reads\) or from 0\.01/);
+    });
+
+    test('a Host header that is not a host never ends up in the links the bridge hands out', async () => {
+      const { port } = new URL(bridge.http);
+      const body = JSON.stringify({ coordinates: [[0, 0], [1, 1], [2, 0]], time_limit_s: 0.1 });
+      const created = await new Promise<{ stream_url: string }>((resolve, reject) => {
+        const request = httpRequest(
+          { host: '127.0.0.1', port, method: 'POST', path: '/v1/optimize/tsp', headers: { host: 'evil.example/x?', authorization: `Bearer ${TENANT_KEYS.acme}`, 'content-type': 'application/json' } },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            response.on('end', () => resolve(JSON.parse(text)));
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+      assert.match(created.stream_url, /^ws:\/\/localhost:\d+\/v1\/jobs\/job_[\w-]+\/stream$/);
     });
 
     test('an oversized or unexpected frame gets an error; the server keeps serving others', async () => {
