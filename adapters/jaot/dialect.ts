@@ -51,6 +51,8 @@ async function taskView(ctx: ServerContext, job: Job): Promise<JaotTask> {
 export const jaotDialect: Dialect = {
   name: 'jaot',
   encode: encodeJaot,
+  pathPrefixes: ['/api/v2/'],
+  errorBody,
   mount(ctx) {
     const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
 

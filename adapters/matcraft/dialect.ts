@@ -47,6 +47,8 @@ export function createMatcraftDialect(options: MatcraftStreamOptions = {}): Dial
   return {
     name: 'matcraft',
     encode: encodeMatcraft,
+    pathPrefixes: ['/api/v1/campaigns', '/api/v1/ws/campaigns/', '/v1/ws/campaigns/'],
+    errorBody,
     mount(ctx) {
       const routeOptions = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
 

@@ -34,6 +34,8 @@ function jobView(job: Job): Record<string, unknown> {
 export const mutagentDialect: Dialect = {
   name: DIALECT_NAME,
   encode: encodeMutagent,
+  pathPrefixes: ['/api/optimization/', '/ws/optimization'],
+  errorBody,
   mount(ctx) {
     const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
 

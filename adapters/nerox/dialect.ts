@@ -42,6 +42,8 @@ function jobView(job: Job): Record<string, unknown> {
 export const neroxDialect: Dialect = {
   name: 'nerox',
   encode: encodeNerox,
+  pathPrefixes: ['/v1/optimize/', '/v1/jobs/'],
+  errorBody,
   mount(ctx) {
     const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
 

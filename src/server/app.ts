@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
+import { BridgeError } from '../core/errors.js';
 import { Fanout, type Encoder } from '../hub/fanout.js';
 import type { Hub } from '../hub/hub.js';
 import type { JobService } from '../ingest/job-service.js';
@@ -67,7 +68,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   app.any('/*', (res, req) => {
     res.onAborted(() => {});
     const path = req.getUrl();
-    writeJson(res, { status: 404, body: { error: { code: 'not_found', message: `no route for ${req.getMethod().toUpperCase()} ${path}` } } });
+    const error = new BridgeError('not_found', `no route for ${req.getMethod().toUpperCase()} ${path}`);
+    const dialect = deps.dialects.find((d) => d.pathPrefixes.some((prefix) => path.startsWith(prefix)));
+    writeJson(res, { status: 404, body: dialect ? dialect.errorBody(error) : { error: { code: error.code, message: error.message } } });
   });
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import type { BridgeError } from '../core/errors.js';
 import type { Encoder } from '../hub/fanout.js';
 import type { ServerContext } from './context.js';
 
@@ -9,5 +10,9 @@ import type { ServerContext } from './context.js';
 export interface Dialect {
   readonly name: string;
   readonly encode: Encoder;
+  /** Where its routes live, so a request for a path it lacks is still answered in its error shape. */
+  readonly pathPrefixes: readonly string[];
+  /** An HTTP error in the shape the vendor's clients parse. */
+  errorBody(error: BridgeError): unknown;
   mount(context: ServerContext): void;
 }

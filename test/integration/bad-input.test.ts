@@ -224,5 +224,19 @@ for (const storeKind of STORES) {
       assert.equal(response.status, 404);
       assert.match(response.body.error.message, /no route for GET \/v1\/nothing-here/);
     });
+
+    test("a missing route under a dialect's paths is a 404 in that dialect's error shape", async () => {
+      const shapes: [string, string, (body: any) => unknown][] = [
+        ['GET', '/api/v2/solve/async', (body) => body.detail],
+        ['DELETE', '/api/optimization/jobs/x', (body) => body.error],
+        ['DELETE', '/api/v1/campaigns/x', (body) => body.error.code === 'NOT_FOUND' && body.error.message],
+        ['GET', '/v1/jobs/x/nothing', (body) => body.error.code === 'not_found' && body.error.message],
+      ];
+      for (const [method, path, message] of shapes) {
+        const response = await api(bridge.http, method, path, { key: TENANT_KEYS.acme });
+        assert.equal(response.status, 404, path);
+        assert.match(String(message(response.body)), new RegExp(`no route for ${method} ${path}`), path);
+      }
+    });
   });
 }
