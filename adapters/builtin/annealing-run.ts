@@ -1,6 +1,6 @@
 import type { EventDraft } from '../../src/core/event.js';
 import type { EventSink } from '../../src/core/provider.js';
-import { solveAnnealing } from '../../src/solver/index.js';
+import { solveAnnealing, type QueueHooks } from '../../src/solver/index.js';
 import type { SolverProblem, SolveOutcome } from '../../src/solver/types.js';
 import type { SolveParams } from '../../src/core/job.js';
 
@@ -27,14 +27,14 @@ function terminal(outcome: SolveOutcome): EventDraft {
 export async function runAnnealing(
   problem: SolverProblem,
   params: SolveParams,
-  options: { progressIntervalMs: number; signal: AbortSignal; sink: EventSink; stopped: () => boolean; onQueued: () => void },
+  options: { progressIntervalMs: number; signal: AbortSignal; sink: EventSink; stopped: () => boolean; queue: QueueHooks },
 ): Promise<string> {
   const outcome = await solveAnnealing({
     problem,
     params,
     progressIntervalMs: options.progressIntervalMs,
     signal: options.signal,
-    onQueued: options.onQueued,
+    queue: options.queue,
     onProgress: (p) =>
       options.sink.emit({
         type: 'progress',

@@ -3,6 +3,7 @@ import type { EventSink } from '../../src/core/provider.js';
 import { ModelError } from '../../src/solver/lp/linear-expression.js';
 import { parseLinearModel } from '../../src/solver/lp/linear-model.js';
 import { solveLinear, type LinearOutcome } from '../../src/solver/lp.js';
+import type { QueueHooks } from '../../src/solver/index.js';
 
 const now = (): string => new Date().toISOString();
 
@@ -54,14 +55,14 @@ function finish(outcome: LinearOutcome, sink: EventSink): void {
 /** LP/MIP through HiGHS: progress with incumbent, bound and gap while it runs, then the verdict. */
 export async function runLinear(
   model: Record<string, unknown>,
-  options: { timeLimitS: number; progressIntervalMs: number; signal: AbortSignal; sink: EventSink; stopped: () => boolean; onQueued: () => void },
+  options: { timeLimitS: number; progressIntervalMs: number; signal: AbortSignal; sink: EventSink; stopped: () => boolean; queue: QueueHooks },
 ): Promise<void> {
   let reports = 0;
   const outcome = await solveLinear(model, {
     timeLimitS: options.timeLimitS,
     signal: options.signal,
     progressIntervalMs: options.progressIntervalMs,
-    onQueued: options.onQueued,
+    queue: options.queue,
     onProgress: (p) =>
       options.sink.emit({
         type: 'progress',

@@ -1,6 +1,6 @@
 import type { Problem } from '../../src/core/problem.js';
 import type { Provider, ProviderRun, ProviderStart } from '../../src/core/provider.js';
-import { CancelledBeforeStart } from '../../src/solver/index.js';
+import { CancelledBeforeStart, type QueueHooks } from '../../src/solver/index.js';
 import { inSpan } from '../../src/telemetry/tracing.js';
 import { runAnnealing } from './annealing-run.js';
 import { runLinear, validateLinearModel } from './linear-run.js';
@@ -26,19 +26,18 @@ export function builtinProvider(options: BuiltinOptions): Provider {
       let stopped = false;
       const problem = job.problem;
       const timeLimitS = job.params.timeLimitS ?? options.defaultTimeLimitS;
-      sink.emit({
-        type: 'started',
-        at: now(),
-        stage: problem.kind === 'lp' ? 'solving' : 'annealing',
-        message: lastSeq > 0 ? 'restarted after a bridge restart; the solver begins again' : 'solver started',
-      });
-      const run = {
-        progressIntervalMs: options.progressIntervalMs,
-        signal: controller.signal,
-        sink,
-        stopped: () => stopped,
+      // `started` goes out when a solver thread takes the job, so a queued job reads as queued until then.
+      const queue: QueueHooks = {
         onQueued: () => sink.emit({ type: 'status', at: now(), stage: 'queued', message: 'every solver thread is busy; the job starts when one is free' }),
+        onStarted: () =>
+          sink.emit({
+            type: 'started',
+            at: now(),
+            stage: problem.kind === 'lp' ? 'solving' : 'annealing',
+            message: lastSeq > 0 ? 'restarted after a bridge restart; the solver begins again' : 'solver started',
+          }),
       };
+      const run = { progressIntervalMs: options.progressIntervalMs, signal: controller.signal, sink, stopped: () => stopped, queue };
       const done = inSpan('solver run', { attributes: { 'optbridge.job_id': job.id, 'optbridge.kind': problem.kind } }, async (span) => {
         try {
           if (problem.kind === 'lp') {

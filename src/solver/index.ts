@@ -12,7 +12,7 @@ import type { AnnealJob } from './worker-protocol.js';
 export type { AnnealingProblem, SolveOutcome, SolveProgress, SolveRequest, SolverProblem, StopReason } from './types.js';
 export { type LinearOptions, type LinearOutcome, type LinearProgress, solveLinear } from './lp.js';
 export { ModelError } from './lp/linear-expression.js';
-export { CancelledBeforeStart } from './worker-job.js';
+export { CancelledBeforeStart, type QueueHooks } from './worker-job.js';
 
 const DEFAULT_TIME_LIMIT_S = 10;
 
@@ -77,7 +77,7 @@ async function solveOnEngine(req: SolveRequest & { problem: AnnealingProblem }):
       signal: req.signal,
       cancel: job.cancel,
       progressIntervalMs: req.progressIntervalMs,
-      ...(req.onQueued && { onQueued: req.onQueued }),
+      ...req.queue,
       onProgress: (progress, device) => {
         const bestEnergy = checkClaimedEnergy(req.problem, progress.bestSolution, progress.bestEnergy, device);
         last = { ...progress, bestEnergy };

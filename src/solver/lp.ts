@@ -1,6 +1,6 @@
 import { ModelError } from './lp/linear-expression.js';
 import { type LinearModel, parseLinearModel, toCplexLp, violatedConstantRow } from './lp/linear-model.js';
-import { runWorkerJob } from './worker-job.js';
+import { runWorkerJob, type QueueHooks } from './worker-job.js';
 import type { LinearJob, LinearRawProgress, LinearRawResult, LinearStatus } from './worker-protocol.js';
 
 export interface LinearOptions {
@@ -8,8 +8,8 @@ export interface LinearOptions {
   signal?: AbortSignal;
   progressIntervalMs?: number;
   onProgress?(progress: LinearProgress): void;
-  /** The solve waits for a solver thread (all are busy). */
-  onQueued?(): void;
+  /** Told when the solve waits for a solver thread and when it starts. */
+  queue?: QueueHooks;
 }
 
 /** MIP progress from HiGHS: incumbent objective, best bound and their relative gap. */
@@ -62,7 +62,7 @@ export async function solveLinear(raw: Record<string, unknown>, options: LinearO
       signal,
       cancel: job.cancel,
       progressIntervalMs,
-      ...(options.onQueued && { onQueued: options.onQueued }),
+      ...options.queue,
       onProgress: (p) =>
         options.onProgress?.({
           ...p,

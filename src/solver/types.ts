@@ -1,5 +1,6 @@
 import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
 import type { SolveParams } from '../core/job.js';
+import type { QueueHooks } from './worker-job.js';
 
 /** What the annealing engines run; an Ising problem reaches them as its QUBO (ising.ts). */
 export type AnnealingProblem = TspProblem | QuboProblem | MaxCutProblem;
@@ -39,8 +40,8 @@ export interface SolveRequest {
   progressIntervalMs: number;
   signal: AbortSignal;
   onProgress(progress: SolveProgress): void;
-  /** The job waits for a solver thread (all are busy); it starts, time limit and all, once one is free. */
-  onQueued?(): void;
+  /** Told when the job waits for a solver thread and when it starts; the time limit counts from the start. */
+  queue?: QueueHooks;
   /**
    * Stop after this many sweeps per replica (rounded up to a whole epoch) instead of at the clock:
    * with a seed, such a run is reproducible on the same device. The time limit still applies.

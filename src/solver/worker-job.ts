@@ -17,7 +17,15 @@ export class CancelledBeforeStart extends Error {
   }
 }
 
-export interface WorkerJobHooks<Progress, Result> {
+/** What a job hears about its turn for a solver thread. */
+export interface QueueHooks {
+  /** Every thread is busy: the job waits. */
+  onQueued?(): void;
+  /** The job has a thread and starts now, its time limit with it. */
+  onStarted?(): void;
+}
+
+export interface WorkerJobHooks<Progress, Result> extends QueueHooks {
   signal: AbortSignal;
   cancel: CancelFlag;
   progressIntervalMs: number;
@@ -28,8 +36,6 @@ export interface WorkerJobHooks<Progress, Result> {
    * long native call); null fails the job instead.
    */
   onOverdue(device: string): Result | null;
-  /** Called when the job has to wait for a solver thread. */
-  onQueued?(): void;
 }
 
 /** Runs one job on a worker thread once one of the `running` slots is free; see `runOnWorker`. */
@@ -42,6 +48,7 @@ export async function runWorkerJob<Progress, Result>(message: ToWorker, hooks: W
     throw new CancelledBeforeStart();
   }
   try {
+    hooks.onStarted?.();
     return await runOnWorker(message, hooks);
   } finally {
     release();

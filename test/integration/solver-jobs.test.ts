@@ -89,6 +89,7 @@ describe('built-in solver jobs through the bridge', () => {
       Array.from({ length: availableParallelism() }, () => submit(bridge, 'maxcut', { edges: [[0, 1], [1, 2]], time_limit_s: 2, solver: 'cpu' })),
     );
     const queued = await submit(bridge, 'maxcut', { edges: [[0, 1], [1, 2]], time_limit_s: 0.3, solver: 'cpu' });
+    assert.equal((await api(bridge.http, 'GET', `/v1/jobs/${queued}`, { key: TENANT_KEYS.acme })).body.status, 'queued', 'a waiting job does not claim to run');
     const cancelled = await submit(bridge, 'maxcut', { edges: [[0, 1], [1, 2]], time_limit_s: 0.3, solver: 'cpu' });
     assert.equal((await api(bridge.http, 'POST', `/v1/jobs/${cancelled}/cancel`, { key: TENANT_KEYS.acme })).status, 202);
 
@@ -97,6 +98,8 @@ describe('built-in solver jobs through the bridge', () => {
     for (const messages of [queuedEvents, cancelledEvents]) {
       assert.ok(messages.some((m: any) => m.type === 'status' && m.x_bridge.stage === 'queued'), 'the client is told the job waits');
     }
+    const types = queuedEvents.map((m: any) => (m.type === 'status' ? m.x_bridge.stage : m.type));
+    assert.ok(types.indexOf('queued') < types.indexOf('started'), `queued, then started: ${types.join(', ')}`);
     assert.equal(queuedEvents.at(-1).type, 'completed');
     assert.equal(queuedEvents.at(-1).result.objective, -2);
     assert.equal(cancelledEvents.at(-1).type, 'cancelled');
