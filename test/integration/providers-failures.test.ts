@@ -11,6 +11,7 @@ import {
   ofType,
   PROBLEMS,
   range,
+  SIM_ROUTES,
   startVendorBridge,
   submit,
   upstreamIdOf,
@@ -20,13 +21,6 @@ import {
   waitFor,
   type Vendor,
 } from './providers-support.js';
-
-const ROUTES: Record<Vendor, { create: string; cancel: string }> = {
-  nerox: { create: 'POST /v1/optimize/:kind', cancel: 'POST /v1/jobs/:id/cancel' },
-  jaot: { create: 'POST /api/v2/solve/async', cancel: 'POST /api/v2/solve/async/:id/cancel' },
-  matcraft: { create: 'POST /api/v1/campaigns', cancel: 'POST /api/v1/campaigns/:id/cancel' },
-  mutagent: { create: 'POST /api/optimization/jobs', cancel: 'POST /api/optimization/jobs/:id/cancel' },
-};
 
 /** What each simulator says when its run fails, as the job's error should repeat it. */
 const VENDOR_FAILURE: Record<Vendor, { code: string; message: string }> = {
@@ -51,14 +45,14 @@ describe('upstream failures, cancel and keepalive', () => {
 
   for (const vendor of VENDORS) {
     test(`${vendor}: a refused key on create fails the job at once with the vendor's message`, async () => {
-      const before = requests(vendor, ROUTES[vendor].create);
+      const before = requests(vendor, SIM_ROUTES[vendor].create);
       suite.sims[vendor].faults = { refuseAuth: true };
       try {
         const { job } = await finished(suite.bridge, await submit(suite.bridge, vendor));
         assert.equal(job.status, 'failed');
         assert.equal(job.error?.code, 'upstream_rejected');
         assert.match(job.error!.message, /HTTP 401: Invalid API key/);
-        assert.equal(requests(vendor, ROUTES[vendor].create) - before, 1, 'a 4xx is not retried');
+        assert.equal(requests(vendor, SIM_ROUTES[vendor].create) - before, 1, 'a 4xx is not retried');
       } finally {
         suite.sims[vendor].faults = {};
       }
@@ -82,7 +76,7 @@ describe('upstream failures, cancel and keepalive', () => {
       const { job } = await finished(suite.bridge, jobId);
       assert.equal(job.status, 'cancelled');
       assert.equal(suite.sims[vendor].job(upstreamId)!.status, 'cancelled');
-      assert.equal(requests(vendor, ROUTES[vendor].cancel), 1);
+      assert.equal(requests(vendor, SIM_ROUTES[vendor].cancel), 1);
       assert.equal(suite.sims[vendor].connectionsFor(upstreamId), 1);
     });
   }
@@ -90,9 +84,9 @@ describe('upstream failures, cancel and keepalive', () => {
   test('an outage on create is retried with backoff until the vendor answers', async () => {
     suite.sims.nerox.faults = { httpStatus5xx: true };
     suite.sims.nerox.jobDefaults = { events: 5, intervalMs: 5 };
-    const before = requests('nerox', ROUTES.nerox.create);
+    const before = requests('nerox', SIM_ROUTES.nerox.create);
     const jobId = await submit(suite.bridge, 'nerox');
-    await waitFor(() => requests('nerox', ROUTES.nerox.create) - before >= 3);
+    await waitFor(() => requests('nerox', SIM_ROUTES.nerox.create) - before >= 3);
     suite.sims.nerox.faults = {};
     const { job } = await finished(suite.bridge, jobId);
     assert.equal(job.status, 'completed');

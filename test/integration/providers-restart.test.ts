@@ -6,6 +6,7 @@ import {
   finished,
   ofType,
   range,
+  SIM_ROUTES,
   startVendorBridge,
   submit,
   upstreamIdOf,
@@ -14,14 +15,6 @@ import {
   VENDORS,
   waitFor,
 } from './providers-support.js';
-
-/** `POST` route of each simulator that creates a job, as counted in `stats.requests`. */
-const CREATE_ROUTE = {
-  nerox: 'POST /v1/optimize/:kind',
-  jaot: 'POST /api/v2/solve/async',
-  matcraft: 'POST /api/v1/campaigns',
-  mutagent: 'POST /api/optimization/jobs',
-} as const;
 
 describe('a bridge restart in the middle of an upstream job', () => {
   const suite = useVendorSuite({ bridge: false });
@@ -43,7 +36,7 @@ describe('a bridge restart in the middle of an upstream job', () => {
         assert.equal(job.status, 'completed');
         assert.equal(job.upstreamId, upstreamId);
         assert.deepEqual(events.map((e) => e.seq), range(1, events.length));
-        assert.equal(suite.sims[vendor].stats.requests[CREATE_ROUTE[vendor]], 1, 'the restarted bridge reattached instead of creating the job again');
+        assert.equal(suite.sims[vendor].stats.requests[SIM_ROUTES[vendor].create], 1, 'the restarted bridge reattached instead of creating the job again');
         assert.equal(suite.sims[vendor].connectionsFor(upstreamId), 2);
         assert.equal(ofType(events, 'warning').length, 0);
 

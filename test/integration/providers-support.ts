@@ -18,6 +18,14 @@ export { waitFor };
 
 export const VENDORS = ['nerox', 'jaot', 'matcraft', 'mutagent'] as const;
 export type Vendor = (typeof VENDORS)[number];
+
+/** Each simulator's create and cancel routes, as counted in its `stats.requests`. */
+export const SIM_ROUTES: Record<Vendor, { create: string; cancel: string }> = {
+  nerox: { create: 'POST /v1/optimize/:kind', cancel: 'POST /v1/jobs/:id/cancel' },
+  jaot: { create: 'POST /api/v2/solve/async', cancel: 'POST /api/v2/solve/async/:id/cancel' },
+  matcraft: { create: 'POST /api/v1/campaigns', cancel: 'POST /api/v1/campaigns/:id/cancel' },
+  mutagent: { create: 'POST /api/optimization/jobs', cancel: 'POST /api/optimization/jobs/:id/cancel' },
+};
 export type Sims = Record<Vendor, VendorSim>;
 
 export const KEY = TENANT_KEYS.acme;
