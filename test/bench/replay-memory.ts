@@ -2,12 +2,9 @@
  * Replay memory: reading a long job through the keyset cursor (EventStore.stream, what replay and
  * export use) against loading the whole job at once, as peak heap growth in the same run.
  */
-import { migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { EventStore } from '../../src/store/event-store.js';
 import { EventWriter } from '../../src/store/event-writer.js';
-import { JobRepository } from '../../src/store/job-repository.js';
-import { TenantRepository } from '../../src/store/tenant-repository.js';
-import { freshPostgresDatabase } from '../helpers/services.js';
+import { withBenchDatabase } from './bench-database.js';
 
 const EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 50_000);
 
@@ -29,18 +26,9 @@ async function peakRetained(read: (checkpoint: () => void) => Promise<number>): 
   return { bytes: peak - base, count };
 }
 
-export async function benchReplayMemory(): Promise<{ rows: string[][] }> {
-  const database = await freshPostgresDatabase();
-  const handle = await openDatabase({ databaseUrl: database.url, dataDir: '' });
-  try {
-    await migrateToLatest(handle.db);
-    await new TenantRepository(handle.db).addKey('bench', 'bench-key-000000', 'bench');
-    const now = new Date().toISOString();
-    await new JobRepository(handle.db).create({
-      id: 'job_long', tenantId: 'bench', provider: 'builtin', kind: 'tsp', status: 'completed', problem: { kind: 'tsp', distances: [] },
-      params: {}, upstreamId: null, lastSeq: 0, result: null, error: null, device: null, gpuSeconds: null,
-      createdAt: now, updatedAt: now, finishedAt: null,
-    });
+export function benchReplayMemory(): Promise<{ rows: string[][] }> {
+  return withBenchDatabase(async (handle, newJob) => {
+    await newJob('job_long', 'completed');
     const store = new EventStore(handle.db);
     const writer = new EventWriter(store, { flushIntervalMs: 5, maxBatchEvents: 2000, concurrency: 4 });
     await Promise.all(
@@ -77,9 +65,5 @@ export async function benchReplayMemory(): Promise<{ rows: string[][] }> {
         ['replay read', `keyset cursor, pages of 500`, `${EVENTS}`, mb(cursor.bytes), `${(whole.bytes / Math.max(cursor.bytes, 1)).toFixed(1)}× less`],
       ],
     };
-  } finally {
-    await handle.close();
-    await database.drop();
-  }
+  });
 }
-

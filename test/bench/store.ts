@@ -3,13 +3,10 @@
  * both on the same Postgres in the same run. Target (DESIGN.md): 50 000 events/s on one node.
  */
 import { createHash } from 'node:crypto';
-import { migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { EventStore, type JobStateUpdate, type StoredEvent } from '../../src/store/event-store.js';
 import { EventWriter } from '../../src/store/event-writer.js';
-import { JobRepository } from '../../src/store/job-repository.js';
-import { TenantRepository } from '../../src/store/tenant-repository.js';
 import type { JobEvent } from '../../src/core/event.js';
-import { freshPostgresDatabase } from '../helpers/services.js';
+import { withBenchDatabase } from './bench-database.js';
 
 const BATCHED_EVENTS = Number(process.env.BENCH_STORE_EVENTS ?? 100_000);
 const SINGLE_EVENTS = 2_000;
@@ -39,30 +36,17 @@ function input(jobId: string, seq: number): [StoredEvent, JobStateUpdate] {
   return [{ event: progress(jobId, seq), hash }, { id: jobId, status: 'running', lastSeq: seq, lastHash: hash }];
 }
 
-export async function benchStore(): Promise<{ rows: string[][] }> {
-  const database = await freshPostgresDatabase();
-  const handle = await openDatabase({ databaseUrl: database.url, dataDir: '' });
-  try {
-    await migrateToLatest(handle.db);
-    await new TenantRepository(handle.db).addKey('bench', 'bench-key-000000', 'bench');
-    const jobs = new JobRepository(handle.db);
+export function benchStore(): Promise<{ rows: string[][] }> {
+  return withBenchDatabase(async (handle, newJob) => {
     const store = new EventStore(handle.db, handle.copyPool);
-    const now = new Date().toISOString();
-    const newJob = async (id: string) =>
-      jobs.create({
-        id, tenantId: 'bench', provider: 'builtin', kind: 'tsp', status: 'running', problem: { kind: 'tsp', distances: [] },
-        params: {}, upstreamId: null, lastSeq: 0, result: null, error: null, device: null, gpuSeconds: null,
-        createdAt: now, updatedAt: now, finishedAt: null,
-      });
-
-    await newJob('job_single');
+    await newJob('job_single', 'running');
     const single = Array.from({ length: SINGLE_EVENTS }, (_, i) => input('job_single', i + 1));
     let started = performance.now();
     for (const [stored, job] of single) await store.append({ events: [stored], jobs: [job] });
     const singleRate = SINGLE_EVENTS / ((performance.now() - started) / 1000);
 
     const jobIds = Array.from({ length: JOBS }, (_, i) => `job_batched_${i}`);
-    for (const id of jobIds) await newJob(id);
+    for (const id of jobIds) await newJob(id, 'running');
     const writer = new EventWriter(store, { flushIntervalMs: 5, maxBatchEvents: 2000, concurrency: 4 });
     const batched = Array.from({ length: BATCHED_EVENTS }, (_, i) => input(jobIds[i % JOBS]!, Math.floor(i / JOBS) + 1));
     started = performance.now();
@@ -81,9 +65,5 @@ export async function benchStore(): Promise<{ rows: string[][] }> {
         ['store append', 'the same: bridge-process CPU per event', `${BATCHED_EVENTS}`, `${nodeMicrosPerEvent.toFixed(1)} µs CPU/event`, ''],
       ],
     };
-  } finally {
-    await handle.close();
-    await database.drop();
-  }
+  });
 }
-
