@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { startBridge, type Bridge } from '../../src/bridge.js';
+import type { Dialect } from '../../src/server/dialect.js';
 import { freshPostgresDatabase } from './services.js';
 
 export type StoreKind = 'postgres' | 'pglite';
@@ -36,7 +37,7 @@ export interface TestBridge {
 
 export async function startTestBridge(
   store: StoreHandle,
-  options: { env?: Record<string, string>; spanProcessors?: SpanProcessor[]; configure?: (config: Config) => void } = {},
+  options: { env?: Record<string, string>; spanProcessors?: SpanProcessor[]; configure?: (config: Config) => void; dialects?: readonly Dialect[] } = {},
 ): Promise<TestBridge> {
   const config = loadConfig({
     PORT: '0',
@@ -47,7 +48,7 @@ export async function startTestBridge(
   });
   config.solver.progressIntervalMs = 100;
   options.configure?.(config);
-  const bridge = await startBridge(config, { spanProcessors: options.spanProcessors ?? [], log: () => {} });
+  const bridge = await startBridge(config, { spanProcessors: options.spanProcessors ?? [], log: () => {}, ...(options.dialects && { dialects: options.dialects }) });
   return {
     bridge,
     http: `http://127.0.0.1:${bridge.port}`,

@@ -28,7 +28,10 @@ async def main(url, subscribe, mode):
     started = None
     ws = await websockets.connect(url)
     if subscribe != "-":
-        await ws.send(subscribe)
+        try:
+            await ws.send(subscribe)
+        except websockets.ConnectionClosed:
+            pass  # refused before the subscription went out; the refusal is still read below
     try:
         async for text in ws:
             message = json.loads(text) if text.startswith(("{", "[")) else text

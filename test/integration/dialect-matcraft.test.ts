@@ -5,7 +5,6 @@ import { DIALECTS } from '../../adapters/index.js';
 import { createMatcraftDialect, matcraftDialect } from '../../adapters/matcraft/dialect.js';
 import { encodeMatcraft } from '../../adapters/matcraft/encode.js';
 import { decodeMatcraft } from '../../adapters/matcraft/upstream.js';
-import type { Dialect } from '../../src/server/dialect.js';
 import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 import { range, storedEvents, submitTsp, useDialectSuite } from '../helpers/dialect-suite.js';
 import { MATCRAFT_EXAMPLES } from '../helpers/doc-messages.js';
@@ -243,18 +242,15 @@ describe('MatCraft dialect', () => {
 describe('MatCraft keepalive', () => {
   let store: StoreHandle;
   let bridge: TestBridge;
-  const registered = DIALECTS.indexOf(matcraftDialect);
 
   before(async () => {
-    // node --test runs each file in its own process, so the shorter timings reach only this file's bridge.
-    (DIALECTS as Dialect[])[registered] = createMatcraftDialect({ pingIntervalS: 0.2, idleCloseS: 1 });
+    const dialects = DIALECTS.map((d) => (d === matcraftDialect ? createMatcraftDialect({ pingIntervalS: 0.2, idleCloseS: 1 }) : d));
     store = await openTestStore('postgres');
     // A run that reports no progress after it starts, so the idle timeout is what ends the socket.
-    bridge = await startTestBridge(store, { configure: (config) => (config.solver.progressIntervalMs = 60_000) });
+    bridge = await startTestBridge(store, { dialects, configure: (config) => (config.solver.progressIntervalMs = 60_000) });
   });
 
   after(async () => {
-    (DIALECTS as Dialect[])[registered] = matcraftDialect;
     await bridge.close();
     await store.dispose();
   });
