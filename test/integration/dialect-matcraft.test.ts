@@ -135,15 +135,26 @@ describe('MatCraft dialect', () => {
     assert.deepEqual(end.x_bridge.result.solution, stored.at(-1).result.solution);
   });
 
-  test('an 11th socket on one API key is refused with the reason; closing one makes room', async () => {
+  test('an 11th socket on one API key is refused with the reason, whatever the state of its job and its path; closing one makes room', async () => {
     const jobId = await submitTsp(suite.bridge, 30, SEED);
+    // Every solver thread busy, so the next job waits in the queue.
+    const busy = await Promise.all([submitTsp(suite.bridge, 30, SEED), submitTsp(suite.bridge, 30, SEED)]);
+    const queuedJob = await submitTsp(suite.bridge, 30, SEED);
     const url = campaignUrl(suite.bridge, jobId, { after: '0' });
-    const sockets = await Promise.all(range(1, 10).map(() => admitted(url)));
-    const eleventh = await collect(url);
-    assert.equal(eleventh.closeCode, 4029);
-    assert.equal(eleventh.messages[0].type, 'error');
-    assert.equal(eleventh.messages[0].data.code, 'TOO_MANY_CONNECTIONS');
-    assert.match(eleventh.messages[0].data.message, /already has 10 open WebSocket connections \(limit 10\)/);
+    const selfHosted = campaignUrl(suite.bridge, jobId, { after: '0' }, '/v1');
+    const sockets = await Promise.all(range(1, 10).map((i) => admitted(i % 2 ? url : selfHosted)));
+    const refusals = await Promise.all(
+      [jobId, suite.finishedJob, queuedJob].flatMap((job) => ['/api/v1', '/v1'].map((prefix) => collect(campaignUrl(suite.bridge, job, { after: '0' }, prefix)))),
+    );
+    for (const eleventh of refusals) {
+      assert.equal(eleventh.closeCode, 4029);
+      assert.equal(eleventh.messages.length, 1, 'the refusal alone, no campaign data');
+      assert.equal(eleventh.messages[0].type, 'error');
+      assert.equal(eleventh.messages[0].data.code, 'TOO_MANY_CONNECTIONS');
+      assert.match(eleventh.messages[0].data.message, /already has 10 open WebSocket connections \(limit 10\)/);
+      assert.match(eleventh.closeReason, /limit 10/);
+    }
+    for (const job of [...busy, queuedJob]) await api(suite.bridge.http, 'POST', `/v1/jobs/${job}/cancel`, { key: KEY });
 
     await new Promise((resolve) => sockets[0]!.once('close', resolve).close());
     sockets[0] = await admitted(url);
