@@ -4,8 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { PROJECT_ROOT } from '../../src/config/paths.js';
-import { openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
-import { submitTsp } from '../helpers/dialect-suite.js';
+import { openTestStore, startTestBridge, submitTsp, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 
 /**
  * The target is 100 ms per closing handshake; the bound leaves ten times that for a loaded 2-core machine.

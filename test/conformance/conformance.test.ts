@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { api, openTestStore, range, startTestBridge, submitTsp as submitTspWith, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 import { DIALECTS } from '../../adapters/index.js';
 import { JOB_EVENT_TYPES } from '../../src/core/event.js';
 import { assertCampaignCompleteFields, assertMutagentEventsComplete } from '../helpers/doc-fields.js';
@@ -8,23 +8,11 @@ import type { Observed } from './driver.js';
 import { DRIVERS } from './drivers/index.js';
 
 const JOB_SECONDS = 1.5;
-
-async function submitTsp(bridge: TestBridge, timeLimitS = JOB_SECONDS): Promise<string> {
-  const coordinates = Array.from({ length: 12 }, (_, i) => [Math.cos(i) * 10 + i, Math.sin(i * 2) * 10]);
-  const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', {
-    key: TENANT_KEYS.acme,
-    body: { coordinates, time_limit_s: timeLimitS, seed: 3 },
-  });
-  assert.equal(response.status, 202);
-  return response.body.job_id;
-}
+const SEED = 3;
+const submitTsp = (bridge: TestBridge, timeLimitS = JOB_SECONDS): Promise<string> => submitTspWith(bridge, timeLimitS, SEED);
 
 function seqs(observed: Observed[]): number[] {
   return observed.map((o) => o.seq);
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
 describe('every dialect, one behaviour at a time', () => {

@@ -73,3 +73,16 @@ export async function api(
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
+
+export const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/**
+ * Any job works on any dialect: without the vendor's own upstream, a TSP through the Nerox route is the job to
+ * watch. The seed keeps each suite's run the same from one test run to the next.
+ */
+export async function submitTsp(bridge: TestBridge, timeLimitS: number, seed: number, key: string = TENANT_KEYS.acme): Promise<string> {
+  const coordinates = Array.from({ length: 12 }, (_, i) => [Math.cos(i) * 10 + i, Math.sin(i * 2) * 10]);
+  const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', { key, body: { coordinates, time_limit_s: timeLimitS, seed } });
+  if (response.status !== 202) throw new Error(`submitting a TSP answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body.job_id;
+}
