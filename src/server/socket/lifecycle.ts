@@ -10,7 +10,8 @@ import type { WebSocket, WebSocketBehavior } from '../uws.js';
 export interface LifecycleState extends SocketState {
   /** The route's `:id`, when its pattern has one. */
   readonly param: string;
-  readonly query: URLSearchParams;
+  /** Handed to admission, then dropped: an open socket keeps only what it needs. */
+  query?: URLSearchParams;
   credential?: string;
   tenantId?: string;
   /** Set once admitted and started; a socket refused or closed during admission never is. */
@@ -39,7 +40,7 @@ export interface SocketHandler<S extends LifecycleState> {
   /** The dialect's error frame; `state` tells which job the socket is about. */
   errorFrame(error: BridgeError, state: S): string;
   /** Checks what the URL asks for beyond the key (the job, the query); throws BridgeError to refuse. */
-  admit?(ctx: ServerContext, state: S): Promise<void>;
+  admit?(ctx: ServerContext, state: S, query: URLSearchParams): Promise<void>;
   start(ws: WebSocket<S>): void;
   /** Answers one client frame; a BridgeError thrown here is sent as the error frame and the socket stays open. */
   message(ws: WebSocket<S>, text: string): void;
@@ -106,9 +107,11 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
   /** Key, then the handler's checks, then the key's socket limit: a refusal is the dialect's frame and code. */
   const admit = async (ws: WebSocket<S>): Promise<void> => {
     const state = ws.getUserData();
+    const query = state.query!;
+    delete state.query;
     try {
       state.tenantId = await requireTenantFor(ctx, state.credential, handler.unauthorizedMessage);
-      await handler.admit?.(ctx, state);
+      await handler.admit?.(ctx, state, query);
     } catch (error) {
       refuse(ws, handler.errorFrame(asBridgeError(error), state), asBridgeError(error));
       return;
@@ -165,10 +168,12 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
 
     open: (ws) => {
       const state = ws.getUserData();
-      state.admission = admit(ws).catch((error: unknown) => {
-        ctx.log(`${handler.dialect} socket admission failed: ${(error as Error).stack ?? String(error)}`);
-        refuse(ws, handler.errorFrame(asBridgeError(error), state), asBridgeError(error));
-      });
+      state.admission = admit(ws)
+        .catch((error: unknown) => {
+          ctx.log(`${handler.dialect} socket admission failed: ${(error as Error).stack ?? String(error)}`);
+          refuse(ws, handler.errorFrame(asBridgeError(error), state), asBridgeError(error));
+        })
+        .finally(() => delete state.admission);
     },
 
     message: (ws, message) => {
