@@ -3,7 +3,7 @@ import { JOB_ID_PATTERN } from '../../src/core/ids.js';
 import { FINAL_JOB_STATUSES, type Job } from '../../src/core/job.js';
 import { topicOf } from '../../src/hub/fanout.js';
 import type { ServerContext } from '../../src/server/context.js';
-import { catchUpThenJoin, leaveFeed, PAGE_SIZE, replay, type Feed } from '../../src/server/feed.js';
+import { catchUpThenJoin, leaveFeed, PAGE_SIZE, replay, sendEncoded, type Feed } from '../../src/server/feed.js';
 import { sendPaced, type SocketState } from '../../src/server/socket-io.js';
 import type { Span } from '../../src/telemetry/tracing.js';
 import type { WebSocket } from '../../src/server/uws.js';
@@ -144,10 +144,7 @@ function newFeed(ctx: ServerContext, ws: Ws, jobId: string, historyAsReplay: boo
     cancelled: false,
     async sendHistory(events) {
       if (historyAsReplay) return !feed.cancelled && sendPaced(ws, encodeReplay(jobId, events));
-      for (const event of events) {
-        if (feed.cancelled || !(await sendPaced(ws, encodeMutagent(event)))) return false;
-      }
-      return true;
+      return !feed.cancelled && sendEncoded(ws, events, encodeMutagent);
     },
     // The socket carries other jobs, so a finished one only stops sending.
     onHistoryTerminal() {},

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, type JobEvent } from '../core/event.js';
-import type { Joiner } from '../hub/fanout.js';
+import type { Encoder, Joiner } from '../hub/fanout.js';
+import type { EventStore } from '../store/event-store.js';
 import { inSpan } from '../telemetry/tracing.js';
 import type { ServerContext } from './context.js';
-import type { SocketState } from './socket-io.js';
+import { sendAllPaced, type SocketState } from './socket-io.js';
 import type { WebSocket } from './uws.js';
 
+/** Events per store read, and per `sendHistory` call (a Mutagent `replay` batch). */
 export const PAGE_SIZE = 500;
 
 /** Pause before re-reading a store that has not caught up with the live topic yet, doubling up to the cap. */
@@ -31,6 +33,44 @@ export interface Feed {
   cancelled: boolean;
 }
 
+/**
+ * The store's pages after `after`, each next one already being read while the caller sends the current one,
+ * so the store and the socket work at the same time; at most two pages are held. Ends after a short page.
+ * Without `source.raw` unless asked: no dialect sends it.
+ */
+export async function* pagesAhead(store: EventStore, jobId: string, after: number, withRaw = false): AsyncGenerator<JobEvent[]> {
+  const readAfter = (seq: number) => store.read(jobId, seq, PAGE_SIZE, { withRaw });
+  let next = readAfter(after);
+  try {
+    for (;;) {
+      const page = await next;
+      const full = page.length === PAGE_SIZE;
+      if (full) next = readAfter(page[page.length - 1]!.seq);
+      yield page;
+      if (!full) return;
+    }
+  } finally {
+    // A reader that stops early (its socket closed) leaves the read ahead unawaited.
+    next.catch(() => {});
+  }
+}
+
+/** Each page's messages per encoder, so sockets sent the same (shared) page encode it once between them. */
+const encodedPages = new WeakMap<readonly JobEvent[], Map<Encoder, (string | null)[]>>();
+
+export function encodePage(events: readonly JobEvent[], encode: Encoder): (string | null)[] {
+  let byEncoder = encodedPages.get(events);
+  if (!byEncoder) encodedPages.set(events, (byEncoder = new Map()));
+  let messages = byEncoder.get(encode);
+  if (!messages) byEncoder.set(encode, (messages = events.map(encode)));
+  return messages;
+}
+
+/** A page of history through a dialect's one encoder, a cork at a time; false once the socket is gone. */
+export function sendEncoded<S extends SocketState>(ws: WebSocket<S>, events: readonly JobEvent[], encode: Encoder): Promise<boolean> {
+  return sendAllPaced(ws, encodePage(events, encode));
+}
+
 function active<S extends SocketState>(ws: WebSocket<S>, feed: Feed): boolean {
   return !ws.getUserData().closed && !feed.cancelled;
 }
@@ -48,8 +88,7 @@ export async function catchUpThenJoin<S extends SocketState>(
   let sent = after;
   for (let stalls = 0; ; ) {
     const before = sent;
-    for (;;) {
-      const page = await ctx.events.read(feed.jobId, sent, PAGE_SIZE);
+    for await (const page of pagesAhead(ctx.events, feed.jobId, sent)) {
       if (!active(ws, feed)) return;
       if (page.length === 0) break;
       if (!(await feed.sendHistory(page))) return;
@@ -58,7 +97,6 @@ export async function catchUpThenJoin<S extends SocketState>(
         feed.onHistoryTerminal();
         return;
       }
-      if (page.length < PAGE_SIZE) break;
     }
     if (!active(ws, feed)) return;
     const caughtUpTo = sent;
@@ -95,8 +133,8 @@ export function leaveFeed<S extends SocketState>(ctx: ServerContext, ws: WebSock
 }
 
 /**
- * Plays stored events with their original spacing divided by `speed` (0: as fast as the client reads),
- * reading page by page. Returns the last seq sent.
+ * Plays stored events with their original spacing divided by `speed` (0: as fast as the client reads, a
+ * page at a time), reading page by page. Returns the last seq sent.
  */
 export async function replay<S extends SocketState>(
   ctx: ServerContext,
@@ -108,16 +146,23 @@ export async function replay<S extends SocketState>(
   return inSpan('replay', { attributes: { 'optbridge.job_id': feed.jobId, 'optbridge.speed': speed } }, async () => {
     let sent = after;
     let origin: { source: number; wall: number } | undefined;
-    for await (const event of ctx.events.stream(feed.jobId, after, PAGE_SIZE)) {
-      if (speed > 0) {
-        const at = Date.parse(event.at);
-        origin ??= { source: at, wall: Date.now() };
-        const due = origin.wall + (at - origin.source) / speed;
-        while (Date.now() < due && active(ws, feed)) await sleep(Math.min(REPLAY_WAIT_SLICE_MS, due - Date.now()));
+    for await (const page of pagesAhead(ctx.events, feed.jobId, after)) {
+      const terminalAt = page.findIndex((event) => isTerminal(event.type));
+      const events = terminalAt < 0 ? page : page.slice(0, terminalAt + 1);
+      // At speed 0 a page is one batch; otherwise each event waits for its time and goes alone.
+      const batches = speed === 0 ? [events] : events.map((event) => [event]);
+      for (const batch of batches) {
+        if (batch.length === 0) continue;
+        if (speed > 0) {
+          const at = Date.parse(batch[0]!.at);
+          origin ??= { source: at, wall: Date.now() };
+          const due = origin.wall + (at - origin.source) / speed;
+          while (Date.now() < due && active(ws, feed)) await sleep(Math.min(REPLAY_WAIT_SLICE_MS, due - Date.now()));
+        }
+        if (!active(ws, feed) || !(await feed.sendHistory(batch))) return { lastSeq: sent, terminal: false };
+        sent = batch[batch.length - 1]!.seq;
       }
-      if (!active(ws, feed) || !(await feed.sendHistory([event]))) return { lastSeq: sent, terminal: false };
-      sent = event.seq;
-      if (isTerminal(event.type)) return { lastSeq: sent, terminal: true };
+      if (terminalAt >= 0) return { lastSeq: sent, terminal: true };
     }
     return { lastSeq: sent, terminal: false };
   });

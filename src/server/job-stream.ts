@@ -5,7 +5,7 @@ import { topicOf, type Encoder } from '../hub/fanout.js';
 import { SpanKind, tracer, type Span } from '../telemetry/tracing.js';
 import { credentialOf } from './auth.js';
 import { requireTenantFor, type ServerContext } from './context.js';
-import { catchUpThenJoin, leaveFeed, replay, type Feed } from './feed.js';
+import { catchUpThenJoin, leaveFeed, replay, sendEncoded, type Feed } from './feed.js';
 import { decodeParam } from './http.js';
 import { endWith, onClosed, onDrain, sendPaced, textOf, type SocketState } from './socket-io.js';
 import type { WebSocket, WebSocketBehavior } from './uws.js';
@@ -282,13 +282,7 @@ async function stream(ctx: ServerContext, dialect: JobStreamDialect, ws: WebSock
     topic: topicOf(dialect.name, job.id),
     live: false,
     cancelled: false,
-    async sendHistory(events) {
-      for (const event of events) {
-        const message = dialect.encode(event);
-        if (message !== null && !(await sendPaced(ws, message))) return false;
-      }
-      return true;
-    },
+    sendHistory: (events) => sendEncoded(ws, events, dialect.encode),
     onHistoryTerminal() {
       if (dialect.closeAfterTerminal) endWith(ws, null, 1000, 'job finished');
     },
