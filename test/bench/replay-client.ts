@@ -26,7 +26,7 @@ function countFrames(): void {
     `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   );
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let upgraded = false;
   let skip = 0;
   let frames = 0;
