@@ -33,25 +33,34 @@ export interface Feed {
   cancelled: boolean;
 }
 
+/** Pages being read while the caller sends an earlier one, once a first full page shows there is more. */
+const PAGES_AHEAD = 2;
+
 /**
- * The store's pages after `after`, each next one already being read while the caller sends the current one,
- * so the store and the socket work at the same time; at most two pages are held. Ends after a short page.
- * Without `source.raw` unless asked: no dialect sends it.
+ * The store's pages after `after`, the next ones already being read while the caller sends the current one, so
+ * the store and the socket work at the same time. A page is a seq range, so reading ahead needs no result of
+ * the page before; what was read past a short page (the end, or a batch still committing) is dropped, never
+ * sent. At most PAGES_AHEAD + 1 pages are held. Without `source.raw` unless asked: no dialect sends it.
  */
 export async function* pagesAhead(store: EventStore, jobId: string, after: number, withRaw = false): AsyncGenerator<JobEvent[]> {
-  const readAfter = (seq: number) => store.read(jobId, seq, PAGE_SIZE, { withRaw });
-  let next = readAfter(after);
+  const reads: Promise<JobEvent[]>[] = [];
+  let nextAfter = after;
+  const readNext = () => {
+    reads.push(store.read(jobId, nextAfter, PAGE_SIZE, { withRaw }));
+    nextAfter += PAGE_SIZE;
+  };
+  readNext();
   try {
     for (;;) {
-      const page = await next;
+      const page = await reads.shift()!;
       const full = page.length === PAGE_SIZE;
-      if (full) next = readAfter(page[page.length - 1]!.seq);
+      if (full) while (reads.length < PAGES_AHEAD) readNext();
       yield page;
       if (!full) return;
     }
   } finally {
-    // A reader that stops early (its socket closed) leaves the read ahead unawaited.
-    next.catch(() => {});
+    // Reads ahead of a short page, or of a reader that stopped (its socket closed), are never awaited.
+    for (const read of reads) read.catch(() => {});
   }
 }
 

@@ -144,25 +144,31 @@ export class EventStore {
    * The page is the seq range (afterSeq, afterSeq + limit], not `seq > afterSeq … limit`: with a LIMIT alone,
    * and a job longer than the table's stale statistics know, the planner picks a bitmap scan that sorts the
    * whole rest of the job for every page (measured: 170 ms per 5 000-row page of a 100 000-event job,
-   * against 7 ms on the primary key). Events come back as text and are parsed here in one pass.
+   * against 7 ms on the primary key). The page comes back as one JSON array (and one of raw messages), parsed
+   * in one call each: per-row decoding in the driver and per-event JSON.parse calls cost more than Postgres's
+   * aggregate (measured: 5.8 → 5.1 µs of bridge CPU per replayed event).
    */
   async #readPage(jobId: string, afterSeq: number, limit: number, withRaw: boolean): Promise<JobEvent[]> {
-    const rows = await this.#db
+    const row = await this.#db
       .selectFrom('events')
       .select([
-        'seq',
-        sql<string>`event::text`.as('event'),
-        ...(withRaw ? [sql<string | null>`raw::text`.as('raw')] : []),
+        sql<string | null>`json_agg(event order by seq)::text`.as('events'),
+        ...(withRaw ? [sql<string | null>`json_agg(raw order by seq)::text`.as('raws')] : []),
       ])
       .where('job_id', '=', jobId)
       .where('seq', '>', afterSeq)
       .where('seq', '<=', afterSeq + limit)
-      .orderBy('seq')
-      .execute();
+      .executeTakeFirst();
+    if (!row?.events) return [];
+    const stored = JSON.parse(row.events) as JobEvent[];
+    const raws = withRaw ? (JSON.parse((row as { raws: string }).raws) as unknown[]) : undefined;
     const events: JobEvent[] = [];
-    for (const [i, row] of rows.entries()) {
-      if (row.seq !== afterSeq + 1 + i) break;
-      events.push(parseStored(row.event, withRaw ? (row as { raw: string | null }).raw : null));
+    for (let i = 0; i < stored.length; i++) {
+      const event = stored[i]!;
+      if (event.seq !== afterSeq + 1 + i) break;
+      const raw = raws?.[i];
+      if (raw !== null && raw !== undefined && event.source) event.source = { provider: event.source.provider, raw };
+      events.push(sortParsed(event));
     }
     return events;
   }
@@ -263,13 +269,6 @@ async function insertEvents(db: Kysely<Database>, events: StoredEvent[]): Promis
 function withRaw(event: JobEvent, raw: unknown): JobEvent {
   if (!event.source || raw === null || raw === undefined) return sortKeysDeep(event);
   return sortKeysDeep({ ...event, source: { ...event.source, raw } });
-}
-
-/** A stored row as the live event was: its raw upstream message back under `source`, keys sorted. */
-function parseStored(eventText: string, rawText: string | null): JobEvent {
-  const event = JSON.parse(eventText) as JobEvent;
-  if (rawText !== null && event.source) event.source = { provider: event.source.provider, raw: JSON.parse(rawText) };
-  return sortParsed(event);
 }
 
 /**
