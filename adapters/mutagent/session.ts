@@ -143,7 +143,7 @@ function newFeed(ctx: ServerContext, ws: Ws, jobId: string, historyAsReplay: boo
     live: false,
     cancelled: false,
     async sendHistory(events) {
-      if (historyAsReplay) return !feed.cancelled && sendPaced(ws, encodeReplay(jobId, events));
+      if (historyAsReplay) return !feed.cancelled && sendPaced(ws, encodeReplay(jobId, [...events]));
       return !feed.cancelled && sendEncoded(ws, events, encodeMutagent);
     },
     // The socket carries other jobs, so a finished one only stops sending.
@@ -193,7 +193,7 @@ async function sendStored(ctx: ServerContext, ws: Ws, feed: Feed, after: number)
     const page = await ctx.events.read(feed.jobId, sent, PAGE_SIZE);
     if (feed.cancelled) return;
     // An empty first page still answers the request: nothing was recorded after afterEventId.
-    if ((page.length > 0 || sent === after) && !(await sendPaced(ws, encodeReplay(feed.jobId, page)))) return;
+    if ((page.length > 0 || sent === after) && !(await sendPaced(ws, encodeReplay(feed.jobId, [...page])))) return;
     if (page.length < PAGE_SIZE) return;
     sent = page[page.length - 1]!.seq;
   }

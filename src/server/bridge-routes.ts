@@ -61,7 +61,7 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
       const encode = dialect === null ? undefined : ctx.encoders.get(dialect);
       if (dialect !== null && !encode) throw invalid(`unknown dialect "${dialect}"; one of ${[...ctx.encoders.keys()].join(', ')}`);
       // Canonical lines are the audit record, raw upstream message included; dialects and CSV never show it.
-      const pages = pagesAhead(ctx.events, job.id, after, format === 'ndjson' && !encode);
+      const pages = pagesAhead(ctx.events, job.id, after, { withRaw: format === 'ndjson' && !encode });
       return format === 'csv'
         ? { status: 200, contentType: 'text/csv; charset=utf-8', stream: csv(pages) }
         : { status: 200, contentType: 'application/x-ndjson', stream: ndjson(pages, encode) };

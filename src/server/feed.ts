@@ -23,7 +23,7 @@ export interface Feed {
   readonly jobId: string;
   readonly topic: string;
   /** Sends stored events (one page, in seq order); resolves false once the socket is gone. */
-  sendHistory(events: JobEvent[]): Promise<boolean>;
+  sendHistory(events: readonly JobEvent[]): Promise<boolean>;
   /** Called once the terminal event went out as history (live terminals are handled by the dialect). */
   onHistoryTerminal(): void;
   /** The feed cannot go on (the store failed while it re-read history): tell the client in its dialect. */
@@ -37,24 +37,29 @@ export interface Feed {
 const PAGES_AHEAD = 2;
 
 /**
- * The store's pages after `after`, the next ones already being read while the caller sends the current one, so
- * the store and the socket work at the same time. A page is a seq range, so reading ahead needs no result of
- * the page before; what was read past a short page (the end, or a batch still committing) is dropped, never
- * sent. At most PAGES_AHEAD + 1 pages are held. Without `source.raw` unless asked: no dialect sends it.
+ * The store's pages after `after`, the next `ahead` ones already being read while the caller sends the current
+ * one, so the store and the socket work at the same time. A page is a seq range, so reading ahead needs no
+ * result of the page before; what was read past a short page (the end, or a batch still committing) is
+ * dropped, never sent. At most `ahead` + 1 pages are held. Without `source.raw` unless asked: no dialect sends it.
  */
-export async function* pagesAhead(store: EventStore, jobId: string, after: number, withRaw = false): AsyncGenerator<JobEvent[]> {
-  const reads: Promise<JobEvent[]>[] = [];
+export async function* pagesAhead(
+  store: EventStore,
+  jobId: string,
+  after: number,
+  { withRaw = false, ahead = PAGES_AHEAD }: { withRaw?: boolean; ahead?: number } = {},
+): AsyncGenerator<readonly JobEvent[]> {
+  const reads: Promise<readonly JobEvent[]>[] = [];
   let nextAfter = after;
   const readNext = () => {
     reads.push(store.read(jobId, nextAfter, PAGE_SIZE, { withRaw }));
     nextAfter += PAGE_SIZE;
   };
-  readNext();
   try {
     for (;;) {
+      if (reads.length === 0) readNext();
       const page = await reads.shift()!;
       const full = page.length === PAGE_SIZE;
-      if (full) while (reads.length < PAGES_AHEAD) readNext();
+      if (full) while (reads.length < ahead) readNext();
       yield page;
       if (!full) return;
     }
@@ -155,7 +160,8 @@ export async function replay<S extends SocketState>(
   return inSpan('replay', { attributes: { 'optbridge.job_id': feed.jobId, 'optbridge.speed': speed } }, async () => {
     let sent = after;
     let origin: { source: number; wall: number } | undefined;
-    for await (const page of pagesAhead(ctx.events, feed.jobId, after)) {
+    // A paced replay needs no read ahead: it would only hold pages longer.
+    for await (const page of pagesAhead(ctx.events, feed.jobId, after, { ahead: speed === 0 ? PAGES_AHEAD : 0 })) {
       const terminalAt = page.findIndex((event) => isTerminal(event.type));
       const events = terminalAt < 0 ? page : page.slice(0, terminalAt + 1);
       // At speed 0 a page is one batch; otherwise each event waits for its time and goes alone.

@@ -5,11 +5,13 @@
  * the heap it retains at peak while a replay runs.
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { to as copyTo } from 'pg-copy-streams';
 import { loadConfig } from '../../src/config/config.js';
 import { startBridge } from '../../src/bridge.js';
 import { withBenchDatabase } from './bench-database.js';
+import { machineDescription, markdownTable, replaceSection } from './readme.js';
 import { recordJob } from './recorded-job.js';
 
 const EVENTS = Number(process.env.BENCH_REPLAY_SPEED_EVENTS ?? 1_000_000);
@@ -21,6 +23,7 @@ const HEAP_SAMPLE_MS = 100;
 interface Run {
   rate: number;
   cpuUsPerEvent: number;
+  clientCpuUsPerEvent: number;
 }
 
 /** Rows per second of a bare COPY of the job's events, read and counted (not parsed) by this process. */
@@ -40,7 +43,7 @@ async function copyRate(pool: import('pg').Pool): Promise<number> {
   }
 }
 
-/** Runs the reading client against `url`; `during` runs alongside (the heap sampler). */
+/** Runs the reading client against `url` and counts the bridge process's CPU meanwhile. */
 async function clientRun(mode: 'ws' | 'http', url: string): Promise<Run> {
   const cpuBefore = process.cpuUsage();
   const child = spawn(process.execPath, ['--import', 'tsx', CLIENT_SCRIPT, mode, url], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -48,9 +51,8 @@ async function clientRun(mode: 'ws' | 'http', url: string): Promise<Run> {
   for await (const chunk of child.stdout!) output += chunk;
   const cpu = process.cpuUsage(cpuBefore);
   const { count, seconds, cpuUs } = JSON.parse(output) as { count: number; seconds: number; cpuUs: number };
-  console.error(`${mode} client: ${(cpuUs / count).toFixed(2)} µs CPU/msg, ${seconds.toFixed(2)} s`);
   if (count !== EVENTS) throw new Error(`${mode} client got ${count} messages from ${url}, expected ${EVENTS}`);
-  return { rate: count / seconds, cpuUsPerEvent: (cpu.user + cpu.system) / count };
+  return { rate: count / seconds, cpuUsPerEvent: (cpu.user + cpu.system) / count, clientCpuUsPerEvent: cpuUs / count };
 }
 
 /** Peak heap still reachable (collected, then sampled) while `run` goes on, above the heap before it. Needs --expose-gc. */
@@ -89,7 +91,7 @@ export function benchReplaySpeed(): Promise<{ rows: string[][] }> {
       const rate = (r: number) => `${Math.round(r)} events/s`;
       const row = (variant: string, run: Run) => [
         ['replay speed', variant, `${EVENTS}`, rate(run.rate), ratio(run)],
-        ['replay speed', `${variant}: bridge CPU per event`, `${EVENTS}`, `${run.cpuUsPerEvent.toFixed(1)} µs CPU/event`, ''],
+        ['replay speed', `${variant}: bridge CPU per event (client: ${run.clientCpuUsPerEvent.toFixed(1)} µs)`, `${EVENTS}`, `${run.cpuUsPerEvent.toFixed(1)} µs CPU/event`, ''],
       ];
       return {
         rows: [
@@ -106,7 +108,10 @@ export function benchReplaySpeed(): Promise<{ rows: string[][] }> {
   });
 }
 
+/** Alone (`node --expose-gc --import tsx test/bench/replay-speed.ts`), it records only its own section. */
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { rows } = await benchReplaySpeed();
-  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  const load = loadavg()[0]!;
+  const section = `${machineDescription(load)}\n\n${markdownTable((await benchReplaySpeed()).rows)}`;
+  console.log(section);
+  if (process.env.BENCH_QUICK !== '1') await replaceSection('replay', `Latest full run:\n\n${section}`);
 }
