@@ -7,8 +7,13 @@ import type { ServerContext } from './context.js';
 import { sendAllPaced, type SocketState } from './socket-io.js';
 import type { WebSocket } from './uws.js';
 
-/** Events per store read, and per `sendHistory` call (a Mutagent `replay` batch). */
+/** Events per `sendHistory` call (a Mutagent `replay` batch). */
 export const PAGE_SIZE = 500;
+/**
+ * Events per store read. Postgres spends less per event on fewer, larger reads (measured on a 1 000 000-event
+ * job: 2.8 µs per event in pages of 500, 2.4 in pages of 2 000, which is what COPY costs).
+ */
+export const STORE_PAGE = 4 * PAGE_SIZE;
 
 /** Pause before re-reading a store that has not caught up with the live topic yet, doubling up to the cap. */
 const RESYNC_PAUSE_MS = { first: 5, max: 1_000 };
@@ -51,14 +56,14 @@ export async function* pagesAhead(
   const reads: Promise<readonly JobEvent[]>[] = [];
   let nextAfter = after;
   const readNext = () => {
-    reads.push(store.read(jobId, nextAfter, PAGE_SIZE, { withRaw }));
-    nextAfter += PAGE_SIZE;
+    reads.push(store.read(jobId, nextAfter, STORE_PAGE, { withRaw }));
+    nextAfter += STORE_PAGE;
   };
   try {
     for (;;) {
       if (reads.length === 0) readNext();
       const page = await reads.shift()!;
-      const full = page.length === PAGE_SIZE;
+      const full = page.length === STORE_PAGE;
       if (full) while (reads.length < ahead) readNext();
       yield page;
       if (!full) return;
@@ -67,6 +72,18 @@ export async function* pagesAhead(
     // Reads ahead of a short page, or of a reader that stopped (its socket closed), are never awaited.
     for (const read of reads) read.catch(() => {});
   }
+}
+
+const batchesOfPage = new WeakMap<readonly JobEvent[], readonly (readonly JobEvent[])[]>();
+
+/** A store page as `sendHistory` batches of PAGE_SIZE: the same arrays for every reader of a shared page. */
+export function historyBatches(page: readonly JobEvent[]): readonly (readonly JobEvent[])[] {
+  let batches = batchesOfPage.get(page);
+  if (!batches) {
+    batches = Array.from({ length: Math.ceil(page.length / PAGE_SIZE) }, (_, i) => Object.freeze(page.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE)));
+    batchesOfPage.set(page, batches);
+  }
+  return batches;
 }
 
 /** Each page's messages per encoder, so sockets sent the same (shared) page encode it once between them. */
@@ -103,13 +120,13 @@ export async function catchUpThenJoin<S extends SocketState>(
   for (let stalls = 0; ; ) {
     const before = sent;
     for await (const page of pagesAhead(ctx.events, feed.jobId, sent)) {
-      if (!active(ws, feed)) return;
-      if (page.length === 0) break;
-      if (!(await feed.sendHistory(page))) return;
-      sent = page[page.length - 1]!.seq;
-      if (isTerminal(page[page.length - 1]!.type)) {
-        feed.onHistoryTerminal();
-        return;
+      for (const batch of historyBatches(page)) {
+        if (!active(ws, feed) || !(await feed.sendHistory(batch))) return;
+        sent = batch[batch.length - 1]!.seq;
+        if (isTerminal(batch[batch.length - 1]!.type)) {
+          feed.onHistoryTerminal();
+          return;
+        }
       }
     }
     if (!active(ws, feed)) return;
@@ -164,10 +181,9 @@ export async function replay<S extends SocketState>(
     for await (const page of pagesAhead(ctx.events, feed.jobId, after, { ahead: speed === 0 ? PAGES_AHEAD : 0 })) {
       const terminalAt = page.findIndex((event) => isTerminal(event.type));
       const events = terminalAt < 0 ? page : page.slice(0, terminalAt + 1);
-      // At speed 0 a page is one batch; otherwise each event waits for its time and goes alone.
-      const batches = speed === 0 ? [events] : events.map((event) => [event]);
+      // At speed 0 events go a batch at a time; otherwise each waits for its time and goes alone.
+      const batches = speed === 0 ? historyBatches(events) : events.map((event) => [event]);
       for (const batch of batches) {
-        if (batch.length === 0) continue;
         if (speed > 0) {
           const at = Date.parse(batch[0]!.at);
           origin ??= { source: at, wall: Date.now() };

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pagesAhead, PAGE_SIZE } from '../../src/server/feed.js';
+import { pagesAhead, PAGE_SIZE, STORE_PAGE } from '../../src/server/feed.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/store/database.js';
 import { EventStore } from '../../src/store/event-store.js';
 import { JobRepository } from '../../src/store/job-repository.js';
@@ -9,7 +9,7 @@ import { openTestStore, STORES, type StoreHandle } from '../helpers/bridge.js';
 import { range } from './providers-support.js';
 
 const JOB = 'job_sharedreads';
-const EVENTS = 2 * PAGE_SIZE + 200;
+const EVENTS = 2 * STORE_PAGE + 200;
 
 async function recordedJob(handle: DatabaseHandle): Promise<void> {
   await new TenantRepository(handle.db).addKey('acme', 'acme-key-shared-reads', 'test');
@@ -80,7 +80,7 @@ for (const kind of STORES) {
       // From different seqs: a read the lone reader left in flight past its last page must not serve the pair.
       const alone = await readAll([pagesAhead(store, JOB, 0)]);
       const together = await readAll([pagesAhead(store, JOB, 100), pagesAhead(store, JOB, 100)]);
-      assert.ok(alone.reads >= Math.ceil(EVENTS / PAGE_SIZE));
+      assert.ok(alone.reads >= Math.ceil(EVENTS / STORE_PAGE));
       assert.equal(together.reads, alone.reads, 'two readers cost the store what one does');
       assert.deepEqual(together.seen, [range(101, EVENTS), range(101, EVENTS)]);
     });
