@@ -86,6 +86,7 @@ export function benchReplaySpeed(): Promise<{ rows: string[][] }> {
       const replay = await clientRun('ws', `${ws}&replay=1&speed=0`);
       const catchUp = await clientRun('ws', `${ws}&after=0`);
       const exported = await clientRun('http', `${http}&format=ndjson`);
+      const exportedNerox = await clientRun('http', `${http}&format=ndjson&dialect=nerox`);
       const heap = await peakRetained(() => clientRun('ws', `${ws}&replay=1&speed=0`));
       const ratio = (run: Run) => `${(run.rate / copy).toFixed(2)}×`;
       const rate = (r: number) => `${Math.round(r)} events/s`;
@@ -98,7 +99,8 @@ export function benchReplaySpeed(): Promise<{ rows: string[][] }> {
           ['replay speed', 'COPY (SELECT event …) TO STDOUT (baseline)', `${EVENTS}`, `${Math.round(copy)} rows/s`, '1.0×'],
           ...row('Nerox ?replay=1&speed=0, one ws client', replay),
           ...row('Nerox ?after=0 catch-up, one ws client', catchUp),
-          ...row('GET …/events?format=ndjson, one http client', exported),
+          ...row('GET …/events?format=ndjson (canonical, raw message included), one http client', exported),
+          ...row('GET …/events?format=ndjson&dialect=nerox, one http client', exportedNerox),
           ['replay speed', 'Nerox ?replay=1&speed=0: heap retained at peak', `${EVENTS}`, `${(heap / 1024 / 1024).toFixed(1)} MB`, ''],
         ],
       };

@@ -13,6 +13,7 @@ import {
 } from './providers-support.js';
 
 const START_GAP = /nerox had reached iteration \d+ before the bridge's stream connected/;
+const MATCRAFT_START_GAP = /the first matcraft message was \w+ of iteration 1: the campaign had begun before the bridge's stream connected/;
 
 describe('the start gap: what a live-only vendor sent before the first connection', () => {
   const suite = useVendorSuite();
@@ -47,5 +48,31 @@ describe('the start gap: what a live-only vendor sent before the first connectio
     assert.equal(job.status, 'completed');
     assert.equal(ofType(events, 'gap').length, 0);
     assert.deepEqual(upstreamMessages('nerox', events), suite.sims.nerox.job(upstreamId)!.history);
+  });
+
+  test('a MatCraft campaign whose first message the bridge saw was not the first iteration_start starts with a gap', async () => {
+    suite.sims.matcraft.jobDefaults = { events: 20, intervalMs: 10, headStart: 2 };
+    const jobId = await submit(suite.bridge, 'matcraft');
+    const upstreamId = await upstreamIdOf(suite.bridge, jobId);
+    const { job, events } = await finished(suite.bridge, jobId);
+
+    assert.equal(job.status, 'completed');
+    assert.deepEqual(events.map((e) => e.seq), range(1, events.length));
+    assert.equal(events[0]!.type, 'gap');
+    assert.match(events[0]!.message!, MATCRAFT_START_GAP);
+    assert.equal(ofType(events, 'gap').length, 1);
+    assertSentInOrder(upstreamMessages('matcraft', events), suite.sims.matcraft.job(upstreamId)!.history);
+  });
+
+  test('a MatCraft campaign followed from its first message has no gap', async () => {
+    suite.sims.matcraft.jobDefaults = { events: 12, intervalMs: 10, autoStart: false };
+    const jobId = await submit(suite.bridge, 'matcraft');
+    const upstreamId = await upstreamIdOf(suite.bridge, jobId);
+    await waitFor(() => suite.sims.matcraft.connectionsFor(upstreamId) === 1);
+    suite.sims.matcraft.startJob(upstreamId);
+    const { events } = await finished(suite.bridge, jobId);
+
+    assert.equal(ofType(events, 'gap').length, 0);
+    assert.deepEqual(upstreamMessages('matcraft', events), suite.sims.matcraft.job(upstreamId)!.history);
   });
 });

@@ -46,6 +46,8 @@ export class UpstreamRun<P extends string> implements ProviderRun {
   #socket: UpstreamSocket | undefined;
   /** Why messages may be missing, recorded as a gap once the next connection opens. */
   #gapReason: string | undefined;
+  /** A new run whose start no gap covers yet: its first job message may still show that earlier ones were missed. */
+  #startUnchecked = false;
 
   constructor(
     adapter: VendorAdapter<P>,
@@ -102,6 +104,7 @@ export class UpstreamRun<P extends string> implements ProviderRun {
     if (this.#cancelWanted) void this.#cancelUpstream(stream);
     const release = await this.#socketSlot(stream);
     if (lastSeq === 0) await this.#checkStart(stream);
+    this.#startUnchecked = lastSeq === 0 && this.#gapReason === undefined;
     try {
       await this.#keepFollowing(stream, upstreamId);
     } finally {
@@ -203,6 +206,7 @@ export class UpstreamRun<P extends string> implements ProviderRun {
     if (this.#gapReason !== undefined) {
       this.#emit(gap(this.#name, this.#gapReason));
       this.#gapReason = undefined;
+      this.#startUnchecked = false;
     }
     for (const frame of stream.opened?.() ?? []) socket.send(frame);
   }
@@ -225,6 +229,11 @@ export class UpstreamRun<P extends string> implements ProviderRun {
       drafts = stream.decode(message);
     } catch (error) {
       drafts = [warning(this.#name, `could not decode a ${this.#name} message: ${(error as Error).message}`, message)];
+    }
+    if (this.#startUnchecked && drafts.some((draft) => draft.type !== 'warning')) {
+      this.#startUnchecked = false;
+      const missed = stream.missedBeforeFirst?.(message);
+      if (missed !== undefined) this.#emit(gap(this.#name, missed));
     }
     for (const draft of drafts) this.#emit(draft);
   }
