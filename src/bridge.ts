@@ -12,6 +12,7 @@ import { LocalHub, type Hub } from './hub/hub.js';
 import { JobService } from './ingest/job-service.js';
 import { upstreamSettings, type UpstreamSettings } from './ingest/upstream/settings.js';
 import { Authenticator } from './server/auth.js';
+import type { Dialect } from './server/dialect.js';
 import { startServer, type RunningServer } from './server/app.js';
 import { loadNativeUws } from './server/uws.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
@@ -36,6 +37,8 @@ export interface BridgeOptions {
   /** Extra span processors (tests use the in-memory exporter). */
   spanProcessors?: SpanProcessor[];
   log?: (line: string) => void;
+  /** The client-facing dialects to serve; every one in `adapters/` unless a test picks its own. */
+  dialects?: readonly Dialect[];
 }
 
 /** Keys from BRIDGE_API_KEYS are upserted; with none configured and none stored, one is created. */
@@ -103,7 +106,8 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     events,
     jobService,
     hub,
-    dialects: [...DIALECTS],
+    dialects: options.dialects ?? DIALECTS,
+    log,
   });
   const resumed = await jobService.resumeUnfinished();
   log(`optbridge listening on ${config.host}:${server.port} (store ${database.description}${resumed ? `, resumed ${resumed} jobs` : ''})`);

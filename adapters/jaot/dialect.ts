@@ -1,9 +1,9 @@
 import { BridgeError } from '../../src/core/errors.js';
 import { FINAL_JOB_STATUSES, type Job } from '../../src/core/job.js';
 import { unexpectedFrame } from '../../src/server/codec.js';
-import { requireTenant, type ServerContext } from '../../src/server/context.js';
+import { requireOwnJob, requireTenant, routeOptionsFor, type ServerContext } from '../../src/server/context.js';
 import type { Dialect } from '../../src/server/dialect.js';
-import { route, type RequestInfo } from '../../src/server/http.js';
+import { route } from '../../src/server/http.js';
 import { mountJobStream } from '../../src/server/job-stream.js';
 import { encodeJaot, executionStatus, jaotResult, PROGRESS_TYPES, progressOf, statusGreeting } from './encode.js';
 import { parseSolveRequest, type JaotError, type JaotTask } from './schema.js';
@@ -25,13 +25,7 @@ function onMessage(text: string): string {
   throw unexpectedFrame(text, 'the only client message is "ping"');
 }
 
-async function ownTask(ctx: ServerContext, request: RequestInfo): Promise<Job> {
-  const tenantId = await requireTenant(ctx, request);
-  const id = request.params[0]!;
-  const job = await ctx.jobs.getForTenant(id, tenantId);
-  if (!job) throw new BridgeError('not_found', `Task ${id} not found`);
-  return job;
-}
+const taskNotFound = (id: string): BridgeError => new BridgeError('not_found', `Task ${id} not found`);
 
 /** What the doc's `poll_for_result` reads; progress is 0 until a provider reports any. */
 async function taskView(ctx: ServerContext, job: Job): Promise<JaotTask> {
@@ -54,7 +48,7 @@ export const jaotDialect: Dialect = {
   pathPrefixes: ['/api/v2/'],
   errorBody,
   mount(ctx) {
-    const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
+    const options = routeOptionsFor(ctx, errorBody);
 
     route(ctx.app, 'post', '/api/v2/solve/async', options('POST /api/v2/solve/async'), async (request, body) => {
       const tenantId = await requireTenant(ctx, request);
@@ -67,20 +61,18 @@ export const jaotDialect: Dialect = {
     });
 
     route(ctx.app, 'get', '/api/v2/solve/async/:id', options('GET /api/v2/solve/async/{id}'), async (request) => {
-      return { status: 200, body: await taskView(ctx, await ownTask(ctx, request)) };
+      return { status: 200, body: await taskView(ctx, await requireOwnJob(ctx, request, taskNotFound)) };
     });
 
     route(ctx.app, 'post', '/api/v2/solve/async/:id/cancel', options('POST /api/v2/solve/async/{id}/cancel'), async (request) => {
-      const job = await ownTask(ctx, request);
+      const job = await requireOwnJob(ctx, request, taskNotFound);
       if (FINAL_JOB_STATUSES.has(job.status)) throw new BridgeError('conflict', `Task ${job.id} is already ${job.status}`);
       await ctx.jobService.cancel(job);
       // The provider confirms asynchronously: watchers get `cancelled`, and polling shows it.
       return { status: 202, body: { task_id: job.id, status: 'cancelling' } };
     });
 
-    mountJobStream(ctx, '/api/v2/ws/executions/:id', {
-      name: 'jaot',
-      encode: encodeJaot,
+    mountJobStream(ctx, jaotDialect, ['/api/v2/ws/executions/:id'], {
       errorFrame,
       greeting: statusGreeting,
       greetingTypes: PROGRESS_TYPES,

@@ -1,6 +1,6 @@
 import type { JobError, JobEvent, JobEventType, JobResult } from '../../src/core/event.js';
 import type { Job, JobStatus } from '../../src/core/job.js';
-import { compact, leftovers, splitKnown } from '../../src/server/codec.js';
+import { compact, leftovers, splitKnown } from '../../src/core/json.js';
 import type { JaotCancelled, JaotCompleted, JaotFailed, JaotProgress, JaotResult, JaotStatus } from './schema.js';
 
 type Key = keyof JobEvent;
@@ -13,7 +13,6 @@ const COMPLETED_KEYS: ReadonlySet<Key> = new Set<Key>(['jobId', 'type', 'result'
 const FAILED_KEYS: ReadonlySet<Key> = new Set<Key>(['jobId', 'type', 'error']);
 const CANCELLED_KEYS: ReadonlySet<Key> = new Set<Key>(['jobId', 'type']);
 const STATUS_KEYS: ReadonlySet<Key> = new Set<Key>(['jobId', 'type', 'stage']);
-const OTHER_KEYS: ReadonlySet<Key> = new Set<Key>(['jobId', 'type', 'at']);
 /** Upstream JAOT's own accounting, which reaches the bridge in the result's data. */
 const CREDIT_FIELDS = ['credits_used', 'credits_remaining'];
 
@@ -91,19 +90,35 @@ function statusMessage(event: JobEvent): JaotStatus {
   return {
     type: 'status',
     execution_id: event.jobId,
-    status: event.stage ?? 'running',
+    status: jaotStage(event.stage),
     progress_data: null,
     x_bridge: leftovers(event, STATUS_KEYS),
   };
 }
 
+/** A provider's stage in JAOT's words: a job that waits is `pending`. */
+function jaotStage(stage: string | undefined): string {
+  return stage === undefined || stage === 'queued' ? 'pending' : stage;
+}
+
 /**
- * JAOT documents status, progress, completed, failed and cancelled. Progress-like events of other
- * providers become `progress`; the rest keep their canonical type, which the doc's clients skip.
+ * JAOT documents status, progress, completed, failed and cancelled, and its clients get only those.
+ * Progress-like events of other providers and lifecycle events become `progress`.
  */
 export function encodeJaot(event: JobEvent): string {
-  if (PROGRESS_TYPES.includes(event.type)) return JSON.stringify(progressMessage(event));
   switch (event.type) {
+    // Lifecycle events JAOT has no type for go out as the nearest documented message, a `progress` with
+    // `x_bridge.type`: the doc's clients print `status` as the initial status, so mid-stream it would mislead.
+    case 'progress':
+    case 'iteration_completed':
+    case 'evaluation':
+    case 'started':
+    case 'paused':
+    case 'resumed':
+    case 'iteration_started':
+    case 'gap':
+    case 'warning':
+      return JSON.stringify(progressMessage(event));
     case 'completed':
       return JSON.stringify(completedMessage(event));
     case 'failed':
@@ -112,8 +127,6 @@ export function encodeJaot(event: JobEvent): string {
       return JSON.stringify(cancelledMessage(event));
     case 'status':
       return JSON.stringify(statusMessage(event));
-    default:
-      return JSON.stringify({ type: event.type, execution_id: event.jobId, timestamp: event.at, x_bridge: leftovers(event, OTHER_KEYS) });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { EventDraft, JobEvent } from '../../src/core/event.js';
 import type { Provider } from '../../src/core/provider.js';
-import { isRecord } from '../../src/server/codec.js';
+import { isRecord } from '../../src/core/json.js';
 import { foreign, gap, idFrom, record, unknownType } from '../../src/ingest/upstream/drafts.js';
 import type { UpstreamHttp } from '../../src/ingest/upstream/http.js';
 import { upstreamProvider } from '../../src/ingest/upstream/provider.js';

@@ -1,7 +1,7 @@
 import { invalid } from '../../src/core/errors.js';
 import type { Solution } from '../../src/core/event.js';
 import type { LinearProblem } from '../../src/core/problem.js';
-import { isRecord, takeProvider } from '../../src/server/codec.js';
+import { isRecord, takeProvider } from '../../src/core/json.js';
 
 /** Messages on `/api/v2/ws/executions/{id}`, as jaot.txt documents them. */
 export type JaotProgress = {

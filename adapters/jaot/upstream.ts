@@ -3,7 +3,7 @@
  * Pure functions; the per-job state (which progress was seen last) lives in provider.ts.
  */
 import type { EventDraft, JobResult } from '../../src/core/event.js';
-import { compact, isRecord } from '../../src/server/codec.js';
+import { compact, isRecord } from '../../src/core/json.js';
 import { contentKey, num, record, solution, str, timeOf } from '../../src/ingest/upstream/drafts.js';
 
 const PROVIDER = 'jaot';

@@ -1,7 +1,7 @@
 import { BridgeError } from '../../src/core/errors.js';
 import type { Job } from '../../src/core/job.js';
 import { unexpectedFrame } from '../../src/server/codec.js';
-import { requireTenant } from '../../src/server/context.js';
+import { requireOwnJob, requireTenant, routeOptionsFor } from '../../src/server/context.js';
 import type { Dialect } from '../../src/server/dialect.js';
 import { route } from '../../src/server/http.js';
 import { mountJobStream } from '../../src/server/job-stream.js';
@@ -22,6 +22,8 @@ export interface MatcraftStreamOptions {
 function errorBody(error: BridgeError): unknown {
   return { error: { code: error.code.toUpperCase(), message: error.message } };
 }
+
+const campaignNotFound = (id: string): BridgeError => new BridgeError('not_found', `Campaign ${id} not found`);
 
 function errorFrame(error: BridgeError, jobId: string): string {
   const message = error.code === 'not_found' ? `Campaign ${jobId} not found` : error.message;
@@ -44,13 +46,13 @@ function campaignView(job: Job): MatcraftCampaign {
 }
 
 export function createMatcraftDialect(options: MatcraftStreamOptions = {}): Dialect {
-  return {
+  const dialect: Dialect = {
     name: 'matcraft',
     encode: encodeMatcraft,
     pathPrefixes: ['/api/v1/campaigns', '/api/v1/ws/campaigns/', '/v1/ws/campaigns/'],
     errorBody,
     mount(ctx) {
-      const routeOptions = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
+      const routeOptions = routeOptionsFor(ctx, errorBody);
 
       route(ctx.app, 'post', '/api/v1/campaigns', routeOptions('POST /api/v1/campaigns'), async (request, body) => {
         const tenantId = await requireTenant(ctx, request);
@@ -60,17 +62,11 @@ export function createMatcraftDialect(options: MatcraftStreamOptions = {}): Dial
       });
 
       route(ctx.app, 'get', '/api/v1/campaigns/:id', routeOptions('GET /api/v1/campaigns/{id}'), async (request) => {
-        const tenantId = await requireTenant(ctx, request);
-        const id = request.params[0]!;
-        const job = await ctx.jobs.getForTenant(id, tenantId);
-        if (!job) throw new BridgeError('not_found', `Campaign ${id} not found`);
-        return { status: 200, body: campaignView(job) };
+        return { status: 200, body: campaignView(await requireOwnJob(ctx, request, campaignNotFound)) };
       });
 
       // The doc gives /api/v1 for the hosted service and /v1 for self-hosted deployments; both are served.
-      mountJobStream(ctx, ['/api/v1/ws/campaigns/:id', '/v1/ws/campaigns/:id'], {
-        name: 'matcraft',
-        encode: encodeMatcraft,
+      mountJobStream(ctx, dialect, ['/api/v1/ws/campaigns/:id', '/v1/ws/campaigns/:id'], {
         errorFrame,
         onMessage: (text) => {
           throw unexpectedFrame(text, 'the campaign stream takes no client messages');
@@ -84,6 +80,7 @@ export function createMatcraftDialect(options: MatcraftStreamOptions = {}): Dial
       });
     },
   };
+  return dialect;
 }
 
 export const matcraftDialect = createMatcraftDialect();

@@ -1,5 +1,5 @@
 import type { JobError, JobEvent, JobResult } from '../../src/core/event.js';
-import { compact, leftovers, splitKnown } from '../../src/server/codec.js';
+import { compact, leftovers, splitKnown } from '../../src/core/json.js';
 import type { MatcraftMessage } from './schema.js';
 
 type Key = keyof JobEvent;
@@ -9,8 +9,9 @@ const START_KEYS = keys('jobId', 'type', 'at', 'iteration', 'totalIterations', '
 const EVALUATION_KEYS = keys('jobId', 'type', 'at', 'iteration', 'objective', 'metrics');
 const ITERATION_KEYS = keys('jobId', 'type', 'at', 'iteration', 'bestObjective', 'metrics');
 const COMPLETE_KEYS = keys('jobId', 'type', 'at', 'totalIterations', 'result');
+/** A finished campaign's `total_iterations` is the iteration it ended at when no total was reported. */
+const COMPLETE_KEYS_BY_ITERATION = keys('jobId', 'type', 'at', 'iteration', 'result');
 const ERROR_KEYS = keys('jobId', 'type', 'at', 'iteration', 'error');
-const OTHER_KEYS = keys('jobId', 'type', 'at');
 
 /**
  * Documented `data` fields with no canonical field of their own. Providers report them as `metrics`
@@ -36,12 +37,17 @@ function split(event: JobEvent, names: readonly string[], mapped: ReadonlySet<Ke
   return { known, extra };
 }
 
+/**
+ * Also the nearest documented message for lifecycle events MatCraft has no type for (queued, started, paused,
+ * resumed, a gap, a warning): `phase` says which, and `data.x_bridge.type` keeps the canonical type.
+ */
 function iterationStart(event: JobEvent): string {
   const { known, extra } = split(event, NAMED.iteration_start, START_KEYS);
+  if (event.type !== 'iteration_started') extra.type = event.type;
   return message('iteration_start', event, {
     iteration: event.iteration,
     total_iterations: event.totalIterations,
-    phase: event.stage,
+    phase: event.type === 'iteration_started' ? event.stage : (event.stage ?? event.type),
     ...known,
     x_bridge: extra,
   });
@@ -90,11 +96,16 @@ function iterationComplete(event: JobEvent): string {
   });
 }
 
-/** The doc has no cancel message: a cancel ends the campaign too, so its clients stop as they do at the end. */
+/**
+ * The doc has no cancel message: a cancel ends the campaign too, so its clients stop as they do at the end.
+ * Every documented field is present. Another provider's job has iterations but no evaluation count
+ * (`total_evaluations` null); a single objective is a front of one point (`pareto_size` 1), and its
+ * objective stands in for the hypervolume; a job that ended with no objective has neither (null).
+ */
 function campaignComplete(event: JobEvent): string {
   const { status, objective, data, ...others }: JobResult = event.result ?? {};
   const { known, rest } = splitKnown(data, NAMED.campaign_complete);
-  const extra = leftovers(event, COMPLETE_KEYS);
+  const extra = leftovers(event, event.totalIterations === undefined ? COMPLETE_KEYS_BY_ITERATION : COMPLETE_KEYS);
   const cancelled = event.type === 'cancelled';
   if (cancelled) extra.type = event.type;
   const stoodIn = known.final_hypervolume === undefined;
@@ -105,11 +116,13 @@ function campaignComplete(event: JobEvent): string {
     data: rest,
   });
   if (Object.keys(result).length > 0) extra.result = result;
+  const finalHypervolume = stoodIn ? objective : known.final_hypervolume;
   return message('campaign_complete', event, {
     status: cancelled ? 'cancelled' : (status ?? 'completed'),
-    total_iterations: event.totalIterations,
-    ...known,
-    final_hypervolume: stoodIn ? objective : known.final_hypervolume,
+    total_iterations: event.totalIterations ?? event.iteration ?? null,
+    total_evaluations: known.total_evaluations ?? null,
+    final_hypervolume: finalHypervolume ?? null,
+    pareto_size: known.pareto_size ?? (stoodIn && objective !== undefined ? 1 : null),
     x_bridge: extra,
   });
 }
@@ -122,9 +135,9 @@ function failed(event: JobEvent): string {
 }
 
 /**
- * MatCraft documents iteration_start, evaluation_complete, iteration_complete, campaign_complete and error.
- * Progress of other providers becomes iteration_complete; events with no MatCraft counterpart keep their
- * canonical type, which the doc's clients skip. Everything unmapped travels under `data.x_bridge`.
+ * MatCraft documents iteration_start, evaluation_complete, iteration_complete, campaign_complete and error,
+ * and its clients get only those. Progress of other providers becomes iteration_complete, lifecycle events
+ * iteration_start. Everything unmapped travels under `data.x_bridge`.
  */
 export function encodeMatcraft(event: JobEvent): string {
   switch (event.type) {
@@ -140,7 +153,12 @@ export function encodeMatcraft(event: JobEvent): string {
       return campaignComplete(event);
     case 'failed':
       return failed(event);
-    default:
-      return message(event.type, event, { x_bridge: leftovers(event, OTHER_KEYS) });
+    case 'status':
+    case 'started':
+    case 'paused':
+    case 'resumed':
+    case 'gap':
+    case 'warning':
+      return iterationStart(event);
   }
 }

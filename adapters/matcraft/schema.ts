@@ -1,6 +1,6 @@
 import { invalid } from '../../src/core/errors.js';
 import type { CampaignProblem } from '../../src/core/problem.js';
-import { isRecord, takeProvider } from '../../src/server/codec.js';
+import { isRecord, takeProvider } from '../../src/core/json.js';
 
 /** Every message on `/api/v1/ws/campaigns/{id}`, as matcraft.txt shows them: `{type, timestamp, data}`. */
 export type MatcraftMessage = {

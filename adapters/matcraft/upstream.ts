@@ -4,7 +4,7 @@
  * doc's own clients print, and each named objective travels in `metrics`.
  */
 import type { EventDraft } from '../../src/core/event.js';
-import { compact } from '../../src/server/codec.js';
+import { compact } from '../../src/core/json.js';
 import { contentKey, num, numbers, record, str, timeOf, unknownType } from '../../src/ingest/upstream/drafts.js';
 
 const PROVIDER = 'matcraft';

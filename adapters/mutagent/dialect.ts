@@ -1,7 +1,7 @@
 import { notFound, type BridgeError } from '../../src/core/errors.js';
 import type { Job } from '../../src/core/job.js';
-import { compact } from '../../src/server/codec.js';
-import { requireTenant } from '../../src/server/context.js';
+import { compact } from '../../src/core/json.js';
+import { requireOwnJob, requireTenant, routeOptionsFor } from '../../src/server/context.js';
 import type { Dialect } from '../../src/server/dialect.js';
 import { route } from '../../src/server/http.js';
 import { DIALECT_NAME, encodeMutagent } from './encode.js';
@@ -37,7 +37,7 @@ export const mutagentDialect: Dialect = {
   pathPrefixes: ['/api/optimization/', '/ws/optimization'],
   errorBody,
   mount(ctx) {
-    const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
+    const options = routeOptionsFor(ctx, errorBody);
 
     route(ctx.app, 'post', '/api/optimization/jobs', options('POST /api/optimization/jobs'), async (request, body) => {
       const tenantId = await requireTenant(ctx, request);
@@ -47,9 +47,7 @@ export const mutagentDialect: Dialect = {
     });
 
     route(ctx.app, 'get', '/api/optimization/jobs/:id', options('GET /api/optimization/jobs/{id}'), async (request) => {
-      const tenantId = await requireTenant(ctx, request);
-      const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
-      if (!job) throw notFound('Job');
+      const job = await requireOwnJob(ctx, request, () => notFound('Job'));
       return { status: 200, body: jobView(job) };
     });
 

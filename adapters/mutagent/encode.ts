@@ -1,6 +1,6 @@
 import type { BridgeError } from '../../src/core/errors.js';
-import type { JobEvent, JobEventType } from '../../src/core/event.js';
-import { compact, leftovers } from '../../src/server/codec.js';
+import { stageOf, type JobEvent, type JobEventType } from '../../src/core/event.js';
+import { compact, leftovers } from '../../src/core/json.js';
 import type { MutagentEvent, ServerMessage } from './schema.js';
 
 /** Fan-out topics and the encoder registry know the dialect by this name. */
@@ -8,17 +8,30 @@ export const DIALECT_NAME = 'mutagent';
 
 type Key = keyof JobEvent;
 
-/** Mutagent's names for the canonical types it documents; the rest keep their canonical name. */
-const EVENT_TYPES: Partial<Record<JobEventType, string>> = {
+/**
+ * Mutagent's seven event types, and the nearest one for each canonical type it has no name for: a job that
+ * waits (queued, retrying) reads as paused, and work that goes on without finishing an iteration (an
+ * iteration starting, a candidate scored, the feed resuming after a gap, a warning) as resumed. A client
+ * charting `iteration_completed` scores sees only real iterations; `data.x_bridge.type` keeps the canonical type.
+ */
+const EVENT_TYPES: Record<JobEventType, string> = {
+  status: 'job_paused',
   started: 'job_started',
   progress: 'iteration_completed',
+  evaluation: 'job_resumed',
+  iteration_started: 'job_resumed',
   iteration_completed: 'iteration_completed',
   paused: 'job_paused',
   resumed: 'job_resumed',
   completed: 'job_completed',
   failed: 'job_failed',
   cancelled: 'job_cancelled',
+  gap: 'job_resumed',
+  warning: 'job_resumed',
 };
+
+/** Canonical types that share a Mutagent type with another say which they are. */
+const SHARED_TYPES: ReadonlySet<JobEventType> = new Set(['status', 'progress', 'evaluation', 'iteration_started', 'gap', 'warning']);
 
 const ALWAYS: Key[] = ['jobId', 'seq', 'type', 'at', 'iteration', 'stage'];
 
@@ -50,13 +63,17 @@ function documentedData(event: JobEvent, extra: Record<string, unknown>): Record
   switch (event.type) {
     // Another provider's progress reports the best so far: that is what a Mutagent UI charts as `score`.
     case 'progress':
-      extra.type = 'progress';
       return { score: event.bestObjective };
     case 'iteration_completed':
       return { score: event.objective };
+    case 'status':
     case 'paused':
-      return { pausedAt: event.at, currentIteration: event.iteration };
+      return { pausedAt: event.at, currentIteration: event.iteration ?? 0 };
     case 'resumed':
+    case 'evaluation':
+    case 'iteration_started':
+    case 'gap':
+    case 'warning':
       return { resumedAt: event.at };
     case 'completed':
       extra.result = result && remainder(result, ['objective'], ['resultPromptId']);
@@ -81,17 +98,20 @@ export function mutagentEvent(event: JobEvent): MutagentEvent {
   const extra = leftovers(event, MAPPED[event.type] ?? DEFAULT_MAPPED);
   // `id` already carries the seq.
   delete extra.seq;
+  if (SHARED_TYPES.has(event.type)) extra.type = event.type;
   const data: Record<string, unknown> = compact(documentedData(event, extra));
   compact(extra);
   if (Object.keys(extra).length > 0) data.x_bridge = extra;
-  return compact({
+  // The doc's clients print `iteration` and `stage` of every event; records older than the bridge's
+  // per-event iteration read 0 until their first iteration.
+  return {
     id: event.seq,
-    eventType: EVENT_TYPES[event.type] ?? event.type,
-    iteration: event.iteration,
-    stage: event.stage,
+    eventType: EVENT_TYPES[event.type],
+    iteration: event.iteration ?? 0,
+    stage: stageOf(event),
     data,
     timestamp: event.at,
-  });
+  };
 }
 
 export function serverMessage(message: ServerMessage): string {

@@ -1,5 +1,5 @@
 import { invalid } from '../../src/core/errors.js';
-import { isRecord } from '../../src/server/codec.js';
+import { isRecord, takeProvider } from '../../src/core/json.js';
 
 /** One event inside `event` and `replay` messages, as mutagent.txt's "Event Types" table lists it. */
 export interface MutagentEvent {
@@ -59,11 +59,10 @@ export function parseClientMessage(text: string): ClientMessage {
 /** `POST /api/optimization/jobs`: the body is the prompt optimization spec, passed to the provider as is. */
 export function parseJobRequest(body: unknown, header: string): { spec: Record<string, unknown>; provider: string | undefined } {
   if (!isRecord(body)) throw invalid('request body must be a JSON object');
-  const { provider, ...spec } = body;
-  if (provider !== undefined && typeof provider !== 'string') throw invalid('provider must be a string');
+  const { provider, rest: spec } = takeProvider(body, header);
   for (const field of ['promptId', 'datasetId'] as const) {
     if (spec[field] !== undefined && typeof spec[field] !== 'string') throw invalid(`${field} must be a string`);
   }
   if (spec.config !== undefined && !isRecord(spec.config)) throw invalid('config must be an object');
-  return { spec, provider: provider ?? (header || undefined) };
+  return { spec, provider };
 }

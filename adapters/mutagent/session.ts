@@ -4,8 +4,8 @@ import { FINAL_JOB_STATUSES, type Job } from '../../src/core/job.js';
 import { topicOf } from '../../src/hub/fanout.js';
 import type { ServerContext } from '../../src/server/context.js';
 import { catchUpThenJoin, leaveFeed, PAGE_SIZE, replay, sendEncoded, type Feed } from '../../src/server/feed.js';
-import { sendPaced, type SocketState } from '../../src/server/socket-io.js';
-import type { Span } from '../../src/telemetry/tracing.js';
+import type { LifecycleState } from '../../src/server/socket/lifecycle.js';
+import { sendPaced } from '../../src/server/socket-io.js';
 import type { WebSocket } from '../../src/server/uws.js';
 import { DIALECT_NAME, encodeMutagent, encodeReplay, errorFrame, serverMessage } from './encode.js';
 import { parseClientMessage, type ServerMessage } from './schema.js';
@@ -28,11 +28,7 @@ interface Subscription {
   replays: Promise<void>;
 }
 
-export interface OptimizationSocket extends SocketState {
-  tenantId?: string;
-  failure?: BridgeError;
-  /** What the upgrade saw, checked once the socket is open. */
-  admission?: { query: URLSearchParams; credential: string | undefined };
+export interface OptimizationSocket extends LifecycleState {
   /** `?replay=1&speed=N`: every job subscribed on this socket plays back paced. */
   replaySpeed: number | null;
   subscriptions: Map<string, Subscription>;
@@ -42,7 +38,6 @@ export interface OptimizationSocket extends SocketState {
    */
   queue: Promise<void>;
   inFlight: number;
-  span?: Span;
 }
 
 type Ws = WebSocket<OptimizationSocket>;
@@ -51,9 +46,9 @@ function reply(ws: Ws, message: ServerMessage): Promise<boolean> {
   return sendPaced(ws, serverMessage(message));
 }
 
-function report(ws: Ws, error: unknown): Promise<boolean> {
+function report(ctx: ServerContext, ws: Ws, error: unknown): Promise<boolean> {
   const bridgeError = asBridgeError(error);
-  if (bridgeError.code === 'internal') console.error('mutagent socket request failed:', error);
+  if (bridgeError.code === 'internal') ctx.log(`mutagent socket request failed: ${(error as Error).stack ?? String(error)}`);
   return sendPaced(ws, errorFrame(bridgeError));
 }
 
@@ -69,7 +64,7 @@ export function receive(ctx: ServerContext, ws: Ws, text: string): void {
   state.inFlight++;
   state.queue = state.queue
     .then(() => answer(ctx, ws, text))
-    .catch((error: unknown) => report(ws, error))
+    .catch((error: unknown) => report(ctx, ws, error))
     .then(() => {
       state.inFlight--;
     });
@@ -77,7 +72,7 @@ export function receive(ctx: ServerContext, ws: Ws, text: string): void {
 
 async function answer(ctx: ServerContext, ws: Ws, text: string): Promise<void> {
   const state = ws.getUserData();
-  if (state.closed || state.failure) return;
+  if (state.closed) return;
   const message = parseClientMessage(text);
   switch (message.type) {
     case 'ping':
@@ -154,7 +149,7 @@ function newFeed(ctx: ServerContext, ws: Ws, jobId: string, historyAsReplay: boo
       if (subscriptions.get(jobId)?.feed !== feed) return;
       subscriptions.delete(jobId);
       leaveFeed(ctx, ws, feed);
-      void report(ws, error);
+      void report(ctx, ws, error);
     },
   };
   return feed;
@@ -181,7 +176,7 @@ function startReplay(ctx: ServerContext, ws: Ws, subscription: Subscription, aft
   state.inFlight++;
   subscription.replays = subscription.replays
     .then(() => sendStored(ctx, ws, subscription.feed, after))
-    .catch((error: unknown) => report(ws, error))
+    .catch((error: unknown) => report(ctx, ws, error))
     .then(() => {
       state.inFlight--;
     });

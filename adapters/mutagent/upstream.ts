@@ -3,7 +3,7 @@
  * (the table is PROVIDER.md). Every event has an id, which is both its dedup key and the resume point.
  */
 import type { EventDraft } from '../../src/core/event.js';
-import { compact, isRecord } from '../../src/server/codec.js';
+import { compact, isRecord } from '../../src/core/json.js';
 import { num, numbers, record, str, timeOf, unknownType } from '../../src/ingest/upstream/drafts.js';
 
 const PROVIDER = 'mutagent';

@@ -1,7 +1,7 @@
 import type { BridgeError } from '../../src/core/errors.js';
-import { invalid, notFound } from '../../src/core/errors.js';
+import { invalid } from '../../src/core/errors.js';
 import { FINAL_JOB_STATUSES, type Job } from '../../src/core/job.js';
-import { requireTenant } from '../../src/server/context.js';
+import { requireOwnJob, requireTenant, routeOptionsFor } from '../../src/server/context.js';
 import type { Dialect } from '../../src/server/dialect.js';
 import { route } from '../../src/server/http.js';
 import { mountJobStream } from '../../src/server/job-stream.js';
@@ -45,7 +45,7 @@ export const neroxDialect: Dialect = {
   pathPrefixes: ['/v1/optimize/', '/v1/jobs/'],
   errorBody,
   mount(ctx) {
-    const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
+    const options = routeOptionsFor(ctx, errorBody);
 
     const limits = {
       maxCities: ctx.config.limits.maxTspCities,
@@ -76,24 +76,17 @@ export const neroxDialect: Dialect = {
     }
 
     route(ctx.app, 'get', '/v1/jobs/:id', options('GET /v1/jobs/{id}'), async (request) => {
-      const tenantId = await requireTenant(ctx, request);
-      const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
-      if (!job) throw notFound(`job ${request.params[0]}`);
-      return { status: 200, body: jobView(job) };
+      return { status: 200, body: jobView(await requireOwnJob(ctx, request)) };
     });
 
     route(ctx.app, 'post', '/v1/jobs/:id/cancel', options('POST /v1/jobs/{id}/cancel'), async (request) => {
-      const tenantId = await requireTenant(ctx, request);
-      const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
-      if (!job) throw notFound(`job ${request.params[0]}`);
+      const job = await requireOwnJob(ctx, request);
       if (FINAL_JOB_STATUSES.has(job.status)) throw invalid(`job ${job.id} is already ${job.status}`);
       await ctx.jobService.cancel(job);
       return { status: 202, body: { job_id: job.id, status: 'cancelling' } };
     });
 
-    mountJobStream(ctx, '/v1/jobs/:id/stream', {
-      name: 'nerox',
-      encode: encodeNerox,
+    mountJobStream(ctx, neroxDialect, ['/v1/jobs/:id/stream'], {
       errorFrame,
       onMessage: () => {
         throw invalid('the Nerox stream takes no client messages');

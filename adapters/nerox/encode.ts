@@ -1,5 +1,5 @@
 import type { JobEvent } from '../../src/core/event.js';
-import { compact, leftovers } from '../../src/server/codec.js';
+import { compact, leftovers } from '../../src/core/json.js';
 import type { NeroxCompleted, NeroxProgress } from './schema.js';
 
 type Key = keyof JobEvent;

@@ -1,7 +1,7 @@
 import { invalid } from '../../src/core/errors.js';
 import type { SolveParams } from '../../src/core/job.js';
 import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from '../../src/core/problem.js';
-import { isRecord } from '../../src/server/codec.js';
+import { isRecord, takeProvider } from '../../src/core/json.js';
 import { FormatError, parseGset } from '../../src/solver/formats.js';
 import { validateProblem } from '../../src/solver/validate.js';
 
@@ -98,11 +98,6 @@ export function parseSolveOptions(body: Record<string, unknown>, maxTimeLimitS: 
   return params;
 }
 
-export function parseProvider(body: Record<string, unknown>, header: string): string | undefined {
-  if (body.provider !== undefined && typeof body.provider !== 'string') throw invalid('provider must be a string');
-  return (body.provider as string | undefined) ?? (header || undefined);
-}
-
 export function parseTspRequest(
   body: unknown,
   header: string,
@@ -119,7 +114,7 @@ export function parseTspRequest(
     throw invalid('one of distance_matrix or coordinates is required');
   }
   validateProblem(problem);
-  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: parseProvider(body, header) };
+  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: takeProvider(body, header).provider };
 }
 
 function triples(value: unknown, name: string, maxEntries: number): [number, number, number][] {
@@ -184,7 +179,7 @@ export function parseQuboRequest(body: unknown, header: string, limits: BinaryLi
     throw invalid('one of Q or terms is required');
   }
   validateProblem(problem);
-  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: parseProvider(body, header) };
+  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: takeProvider(body, header).provider };
 }
 
 /**
@@ -208,7 +203,7 @@ export function parseIsingRequest(body: unknown, header: string, limits: BinaryL
   if (h !== undefined && h.length !== n) throw invalid(`h has ${h.length} entries, expected n = ${n}`);
   const problem: IsingProblem = { kind: 'ising', n, h: h ?? new Array<number>(n).fill(0), couplings };
   validateProblem(problem);
-  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: parseProvider(body, header) };
+  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: takeProvider(body, header).provider };
 }
 
 /** Max-Cut: `edges` [[i, j, w?], …] (0-based, weight 1 when left out) with optional `n`, or `gset` text. */
@@ -231,5 +226,5 @@ export function parseMaxCutRequest(body: unknown, header: string, limits: Binary
     throw invalid('one of edges or gset is required');
   }
   validateProblem(problem);
-  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: parseProvider(body, header) };
+  return { problem, params: parseSolveOptions(body, limits.maxTimeLimitS), provider: takeProvider(body, header).provider };
 }

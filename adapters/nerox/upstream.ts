@@ -5,7 +5,7 @@
 import type { EventDraft } from '../../src/core/event.js';
 import type { SolveParams } from '../../src/core/job.js';
 import { tspMatrix, type MaxCutProblem, type QuboProblem, type TspProblem } from '../../src/core/problem.js';
-import { compact } from '../../src/server/codec.js';
+import { compact } from '../../src/core/json.js';
 import { contentKey, num, record, solution, str, timeOf, unknownType } from '../../src/ingest/upstream/drafts.js';
 
 const PROVIDER = 'nerox';

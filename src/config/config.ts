@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRecord } from '../core/json.js';
 import type { ProblemKind } from '../core/problem.js';
 import { PROJECT_ROOT } from './paths.js';
 
@@ -69,29 +70,26 @@ function readJson(path: string | URL, setting: string): Json {
   }
   try {
     const parsed: unknown = JSON.parse(text);
-    if (!isObject(parsed)) throw new Error('not a JSON object');
+    if (!isRecord(parsed)) throw new Error('not a JSON object');
     return parsed;
   } catch (error) {
     throw new ConfigError(setting, `${String(path)} is not valid JSON: ${(error as Error).message}`);
   }
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function merge(base: Json, override: Json): Json {
   const out: Json = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const current = out[key];
-    out[key] = isObject(current) && isObject(value) ? merge(current, value) : value;
+    out[key] = isRecord(current) && isRecord(value) ? merge(current, value) : value;
   }
   return out;
 }
 
 function section(root: Json, key: string): Json {
   const value = root[key];
-  if (!isObject(value)) throw new ConfigError(key, 'must be an object');
+  if (!isRecord(value)) throw new ConfigError(key, 'must be an object');
   return value;
 }
 
@@ -200,7 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     providers: Object.fromEntries(
       VENDOR_NAMES.map((name) => {
-        const settings = isObject(providers[name]) ? (providers[name] as Json) : {};
+        const settings = isRecord(providers[name]) ? (providers[name] as Json) : {};
         const key = env[`${name.toUpperCase()}_API_KEY`];
         if ('apiKey' in settings) throw new ConfigError(`providers.${name}.apiKey`, `keys come only from ${name.toUpperCase()}_API_KEY in the environment`);
         return [

@@ -78,6 +78,30 @@ export interface JobEvent extends Omit<EventDraft, 'dedupKey'> {
   seq: number;
 }
 
+/**
+ * The bridge's lifecycle stage for an event that names none of its own: the job's status once the event
+ * happened. A `status` event without a stage is a job waiting to run.
+ */
+const LIFECYCLE_STAGES: Record<JobEventType, string> = {
+  status: 'queued',
+  started: 'running',
+  progress: 'running',
+  evaluation: 'running',
+  iteration_started: 'running',
+  iteration_completed: 'running',
+  paused: 'paused',
+  resumed: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  gap: 'running',
+  warning: 'running',
+};
+
+export function stageOf(event: { type: JobEventType; stage?: string }): string {
+  return event.stage ?? LIFECYCLE_STAGES[event.type];
+}
+
 export function isTerminal(type: JobEventType): boolean {
   return TERMINAL_EVENT_TYPES.has(type);
 }

@@ -100,7 +100,7 @@ export class JobService {
         };
         span.setAttribute('optbridge.job_id', job.id);
         await this.#deps.jobs.create(job);
-        this.#start(job, provider, null, context.active());
+        this.#start(job, provider, { lastHash: null, lastIteration: 0 }, context.active());
         return job;
       },
     );
@@ -127,8 +127,9 @@ export class JobService {
       if (this.#running.has(job.id)) continue;
       const provider = this.#deps.providers.get(job.provider);
       if (!provider) continue;
-      const last = await this.#deps.store.lastEvent(job.id);
-      this.#start({ ...job, lastSeq: last?.seq ?? 0 }, provider, last?.hash ?? null, context.active());
+      const [last, latest] = await Promise.all([this.#deps.store.lastEvent(job.id), this.#deps.store.latest(job.id)]);
+      const resumeFrom = { lastHash: last?.hash ?? null, lastIteration: latest?.iteration ?? 0 };
+      this.#start({ ...job, lastSeq: last?.seq ?? 0 }, provider, resumeFrom, context.active());
       resumed++;
     }
     return resumed;
@@ -145,8 +146,8 @@ export class JobService {
     await Promise.allSettled(running.map(({ session }) => session.settled));
   }
 
-  #start(job: Job, provider: Provider, lastHash: string | null, traceContext: Context): void {
-    const session = new IngestSession(job, { writer: this.#deps.writer, hub: this.#deps.hub, traceContext, lastHash });
+  #start(job: Job, provider: Provider, resumeFrom: { lastHash: string | null; lastIteration: number }, traceContext: Context): void {
+    const session = new IngestSession(job, { writer: this.#deps.writer, hub: this.#deps.hub, traceContext, ...resumeFrom });
     const run = provider.start({
       job,
       sink: session,

@@ -26,17 +26,19 @@ export class IngestSession implements EventSink {
   readonly #seenKeys = new Set<string>();
   #seq: number;
   #hash: string;
+  #iteration: number;
   #status: JobStatus;
   #finished = false;
   #lastPublish: Promise<void> = Promise.resolve();
 
-  constructor(job: Job, deps: { writer: EventWriter; hub: Hub; traceContext: Context; lastHash: string | null }) {
+  constructor(job: Job, deps: { writer: EventWriter; hub: Hub; traceContext: Context; lastHash: string | null; lastIteration: number }) {
     this.job = job;
     this.#writer = deps.writer;
     this.#hub = deps.hub;
     this.#traceContext = deps.traceContext;
     this.#seq = job.lastSeq;
     this.#hash = deps.lastHash ?? '';
+    this.#iteration = deps.lastIteration;
     this.#status = job.status;
   }
 
@@ -57,7 +59,16 @@ export class IngestSession implements EventSink {
       this.#remember(draft.dedupKey);
     }
     const { dedupKey: _dedupKey, ...fields } = draft;
-    const event: JobEvent = storable({ jobId: this.job.id, seq: this.#seq + 1, ...fields, at: canonicalTime(fields.at, new Date()) });
+    // Every event says how far the job had got, so a lifecycle event reads in context (Mutagent's clients
+    // show `iteration` on each one); 0 before the first iteration.
+    const event: JobEvent = storable({
+      jobId: this.job.id,
+      seq: this.#seq + 1,
+      ...fields,
+      iteration: fields.iteration ?? this.#iteration,
+      at: canonicalTime(fields.at, new Date()),
+    });
+    if (typeof event.iteration === 'number') this.#iteration = event.iteration;
     this.#hash = chainHash(this.#hash, event);
     this.#seq = event.seq;
     this.#status = statusAfterEvent(this.#status, event.type);

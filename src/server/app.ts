@@ -27,7 +27,8 @@ export interface ServerDeps {
   events: EventStore;
   jobService: JobService;
   hub: Hub;
-  dialects: Dialect[];
+  dialects: readonly Dialect[];
+  log(line: string): void;
 }
 
 export interface RunningServer {
@@ -56,6 +57,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     jobService: deps.jobService,
     fanout,
     encoders,
+    log: deps.log,
     publicBase(host, scheme) {
       // The Host header goes into the links a client follows: anything but a plain host[:port] is not trusted.
       const base = config.publicUrl ?? `http://${HOST_HEADER.test(host) ? host : `localhost:${config.port}`}`;

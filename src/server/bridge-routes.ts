@@ -1,6 +1,6 @@
 import { JOB_ID_PATTERN } from '../core/ids.js';
-import { BridgeError, invalid, notFound } from '../core/errors.js';
-import { requireTenant, type ServerContext } from './context.js';
+import { BridgeError, invalid } from '../core/errors.js';
+import { requireOwnJob, requireTenant, routeOptionsFor, type ServerContext } from './context.js';
 import { csv, ndjson } from './export.js';
 import { pagesAhead } from './feed.js';
 import { route } from './http.js';
@@ -24,7 +24,7 @@ function pageParam(value: string | null, name: string, fallback: number, range: 
 
 /** The bridge's own API: health, readiness, and the recorded jobs and events of the caller's tenant. */
 export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): void {
-  const options = (name: string) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name });
+  const options = routeOptionsFor(ctx, errorBody);
 
   route(ctx.app, 'get', '/healthz', options('GET /healthz'), async () => ({ status: 200, body: { status: 'ok' } }));
 
@@ -43,16 +43,11 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
   });
 
   route(ctx.app, 'get', '/bridge/v1/jobs/:id', options('GET /bridge/v1/jobs/{id}'), async (request) => {
-    const tenantId = await requireTenant(ctx, request);
-    const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
-    if (!job) throw notFound(`job ${request.params[0]}`);
-    return { status: 200, body: job };
+    return { status: 200, body: await requireOwnJob(ctx, request) };
   });
 
   route(ctx.app, 'get', '/bridge/v1/jobs/:id/events', options('GET /bridge/v1/jobs/{id}/events'), async (request) => {
-    const tenantId = await requireTenant(ctx, request);
-    const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
-    if (!job) throw notFound(`job ${request.params[0]}`);
+    const job = await requireOwnJob(ctx, request);
     const after = pageParam(request.query.get('after'), 'after', 0, { min: 0, max: Number.MAX_SAFE_INTEGER });
     const format = request.query.get('format') ?? 'json';
     const dialect = request.query.get('dialect');

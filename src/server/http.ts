@@ -111,7 +111,7 @@ export function writeJson(res: HttpResponse, reply: HttpReply): void {
 }
 
 /** Writes a chunked body, waiting on `onWritable` whenever uWS reports backpressure. */
-async function writeStream(res: HttpResponse, reply: HttpReply, isAborted: () => boolean): Promise<void> {
+async function writeStream(res: HttpResponse, reply: HttpReply, isAborted: () => boolean, log: (line: string) => void): Promise<void> {
   res.cork(() => {
     res.writeStatus(statusLine(reply.status));
     res.writeHeader('content-type', reply.contentType ?? 'application/octet-stream');
@@ -134,7 +134,7 @@ async function writeStream(res: HttpResponse, reply: HttpReply, isAborted: () =>
       }
     }
   } catch (error) {
-    console.error('streamed response failed:', error);
+    log(`streamed response failed: ${(error as Error).stack ?? String(error)}`);
     if (!isAborted()) res.close();
     return;
   }
@@ -146,6 +146,7 @@ export interface RouteOptions {
   maxBodyBytes: number;
   /** Route name for spans, e.g. "POST /v1/optimize/tsp". */
   name: string;
+  log(line: string): void;
 }
 
 /**
@@ -178,12 +179,12 @@ export function route(app: TemplatedApp, method: Method, pattern: string, option
           reply = await handler(request, raw === undefined || raw.length === 0 ? undefined : parseJsonBody(raw));
         } catch (error) {
           const bridgeError = asBridgeError(error);
-          if (bridgeError.code === 'internal') console.error(`${options.name} failed:`, error);
+          if (bridgeError.code === 'internal') options.log(`${options.name} failed: ${(error as Error).stack ?? String(error)}`);
           reply = { status: bridgeError.status, body: options.errorBody(bridgeError) };
         }
         span.setAttribute('http.response.status_code', reply.status);
         if (aborted) return;
-        if (reply.stream) await writeStream(res, reply, () => aborted);
+        if (reply.stream) await writeStream(res, reply, () => aborted, options.log);
         else writeJson(res, reply);
       },
     );

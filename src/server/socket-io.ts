@@ -65,14 +65,16 @@ export function onClosed(state: SocketState): void {
   for (const resolve of waiters) resolve();
 }
 
-/** Sends and closes, unless the client is already gone. */
+/**
+ * Sends and closes, unless the client is already gone. `end` stays outside the cork: called while corked,
+ * uWS sees the close frame as buffered, leaves the TCP shutdown to a drain that never comes, and ignores
+ * the client's close frame meanwhile, so the client's closing handshake hangs until its own timeout.
+ */
 export function endWith<S extends SocketState>(ws: WebSocket<S>, message: string | null, code: number, reason: string): void {
   const state = ws.getUserData();
   if (state.closed) return;
-  ws.cork(() => {
-    if (message !== null) ws.send(message);
-    ws.end(code, reason);
-  });
+  if (message !== null) ws.cork(() => ws.send(message));
+  ws.end(code, reason);
 }
 
 export function textOf(message: ArrayBuffer): string {

@@ -1,27 +1,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { api, openTestStore, range, startTestBridge, submitTsp as submitTspWith, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { DIALECTS } from '../../adapters/index.js';
+import { JOB_EVENT_TYPES } from '../../src/core/event.js';
+import { assertCampaignCompleteFields, assertMutagentEventsComplete } from '../helpers/doc-fields.js';
 import type { Observed } from './driver.js';
 import { DRIVERS } from './drivers/index.js';
 
 const JOB_SECONDS = 1.5;
-
-async function submitTsp(bridge: TestBridge, timeLimitS = JOB_SECONDS): Promise<string> {
-  const coordinates = Array.from({ length: 12 }, (_, i) => [Math.cos(i) * 10 + i, Math.sin(i * 2) * 10]);
-  const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', {
-    key: TENANT_KEYS.acme,
-    body: { coordinates, time_limit_s: timeLimitS, seed: 3 },
-  });
-  assert.equal(response.status, 202);
-  return response.body.job_id;
-}
+const SEED = 3;
+const submitTsp = (bridge: TestBridge, timeLimitS = JOB_SECONDS): Promise<string> => submitTspWith(bridge, timeLimitS, SEED);
 
 function seqs(observed: Observed[]): number[] {
   return observed.map((o) => o.seq);
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
 describe('every dialect, one behaviour at a time', () => {
@@ -55,8 +46,37 @@ describe('every dialect, one behaviour at a time', () => {
       assert.deepEqual(seen.map((o) => o.bestObjective), progress.map((e) => e.bestObjective), `${name} objective values`);
       assert.equal(watch.observed.at(-1)?.type, 'completed', `${name} ends with the terminal message`);
       assert.equal(watch.observed.at(-1)?.bestObjective, stored.at(-1).result.objective, `${name} final objective`);
+      if (name === 'mutagent') assertMutagentEventsComplete(watch.raw, 'built-in job');
+      if (name === 'matcraft') assertCampaignCompleteFields(watch.raw, 'built-in job');
     }
   });
+
+  for (const driver of DRIVERS.filter((d) => d.documented)) {
+    test(`${driver.name}: every canonical event type is encoded as a type its doc lists`, () => {
+      const dialect = DIALECTS.find((d) => d.name === driver.name)!;
+      for (const type of JOB_EVENT_TYPES) {
+        const encoded = JSON.parse(dialect.encode({ jobId: 'job_types', seq: 3, type, at: '2026-04-19T12:03:11.482Z', iteration: 2 })!);
+        const undocumented = driver.documented!.typesOf(encoded).filter((t) => !driver.documented!.types.has(t));
+        assert.deepEqual(undocumented, [], `${type} in ${driver.name}`);
+      }
+    });
+
+    test(`${driver.name}: a client sees only the message types its doc lists, live, caught up and replayed`, async () => {
+      const jobId = await submitTsp(bridge);
+      const watches = await Promise.all([
+        driver.watch(bridge, TENANT_KEYS.acme, jobId),
+        driver.watch(bridge, TENANT_KEYS.acme, finishedJob, { after: 0 }),
+        driver.watch(bridge, TENANT_KEYS.acme, finishedJob, { replaySpeed: 0 }),
+      ]);
+      const { types, typesOf } = driver.documented!;
+      for (const watch of watches) {
+        const seen = new Set(watch.raw.flatMap(typesOf));
+        assert.deepEqual([...seen].filter((type) => !types.has(type)), [], `${driver.name} sent undocumented types`);
+      }
+      const replayed = watches[2]!.observed;
+      assert.ok(replayed.some((o) => o.type === 'started'), 'the lifecycle events still arrive, under a documented type');
+    });
+  }
 
   for (const driver of DRIVERS.filter((d) => d.resumes)) {
     test(`${driver.name}: a client that drops mid-run and resumes ends with every event exactly once`, async () => {

@@ -39,6 +39,11 @@ export interface DialectDriver {
   /** True when the dialect can resume (`after` / `afterEventId`). */
   readonly resumes: boolean;
   watch(bridge: TestBridge, key: string, jobId: string, options?: WatchOptions): Promise<WatchResult>;
+  /**
+   * The message types the doc lists for the server, and the types a received message stands for (Mutagent: its
+   * message type and each event's `eventType`); absent where the doc lists only some (Nerox).
+   */
+  readonly documented?: { types: ReadonlySet<string>; typesOf(message: unknown): string[] };
   /** Tries to watch with a wrong key or a job the key cannot see. */
   refused(bridge: TestBridge, key: string, jobId: string): Promise<Refusal>;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { startBridge, type Bridge } from '../../src/bridge.js';
+import type { Dialect } from '../../src/server/dialect.js';
 import { freshPostgresDatabase } from './services.js';
 
 export type StoreKind = 'postgres' | 'pglite';
@@ -36,7 +37,7 @@ export interface TestBridge {
 
 export async function startTestBridge(
   store: StoreHandle,
-  options: { env?: Record<string, string>; spanProcessors?: SpanProcessor[]; configure?: (config: Config) => void } = {},
+  options: { env?: Record<string, string>; spanProcessors?: SpanProcessor[]; configure?: (config: Config) => void; dialects?: readonly Dialect[] } = {},
 ): Promise<TestBridge> {
   const config = loadConfig({
     PORT: '0',
@@ -47,7 +48,7 @@ export async function startTestBridge(
   });
   config.solver.progressIntervalMs = 100;
   options.configure?.(config);
-  const bridge = await startBridge(config, { spanProcessors: options.spanProcessors ?? [], log: () => {} });
+  const bridge = await startBridge(config, { spanProcessors: options.spanProcessors ?? [], log: () => {}, ...(options.dialects && { dialects: options.dialects }) });
   return {
     bridge,
     http: `http://127.0.0.1:${bridge.port}`,
@@ -71,4 +72,17 @@ export async function api(
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+export const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/**
+ * Any job works on any dialect: without the vendor's own upstream, a TSP through the Nerox route is the job to
+ * watch. The seed keeps each suite's run the same from one test run to the next.
+ */
+export async function submitTsp(bridge: TestBridge, timeLimitS: number, seed: number, key: string = TENANT_KEYS.acme): Promise<string> {
+  const coordinates = Array.from({ length: 12 }, (_, i) => [Math.cos(i) * 10 + i, Math.sin(i * 2) * 10]);
+  const response = await api(bridge.http, 'POST', '/v1/optimize/tsp', { key, body: { coordinates, time_limit_s: timeLimitS, seed } });
+  if (response.status !== 202) throw new Error(`submitting a TSP answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body.job_id;
 }

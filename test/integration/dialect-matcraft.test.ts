@@ -5,9 +5,8 @@ import { DIALECTS } from '../../adapters/index.js';
 import { createMatcraftDialect, matcraftDialect } from '../../adapters/matcraft/dialect.js';
 import { encodeMatcraft } from '../../adapters/matcraft/encode.js';
 import { decodeMatcraft } from '../../adapters/matcraft/upstream.js';
-import type { Dialect } from '../../src/server/dialect.js';
-import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
-import { range, storedEvents, submitTsp, useDialectSuite } from '../helpers/dialect-suite.js';
+import { api, openTestStore, range, startTestBridge, submitTsp, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { storedEvents, useDialectSuite } from '../helpers/dialect-suite.js';
 import { MATCRAFT_EXAMPLES } from '../helpers/doc-messages.js';
 import { runExample } from '../helpers/examples.js';
 import { collect } from '../helpers/ws-client.js';
@@ -136,15 +135,26 @@ describe('MatCraft dialect', () => {
     assert.deepEqual(end.x_bridge.result.solution, stored.at(-1).result.solution);
   });
 
-  test('an 11th socket on one API key is refused with the reason; closing one makes room', async () => {
+  test('an 11th socket on one API key is refused with the reason, whatever the state of its job and its path; closing one makes room', async () => {
     const jobId = await submitTsp(suite.bridge, 30, SEED);
+    // Every solver thread busy, so the next job waits in the queue.
+    const busy = await Promise.all([submitTsp(suite.bridge, 30, SEED), submitTsp(suite.bridge, 30, SEED)]);
+    const queuedJob = await submitTsp(suite.bridge, 30, SEED);
     const url = campaignUrl(suite.bridge, jobId, { after: '0' });
-    const sockets = await Promise.all(range(1, 10).map(() => admitted(url)));
-    const eleventh = await collect(url);
-    assert.equal(eleventh.closeCode, 4029);
-    assert.equal(eleventh.messages[0].type, 'error');
-    assert.equal(eleventh.messages[0].data.code, 'TOO_MANY_CONNECTIONS');
-    assert.match(eleventh.messages[0].data.message, /already has 10 open WebSocket connections \(limit 10\)/);
+    const selfHosted = campaignUrl(suite.bridge, jobId, { after: '0' }, '/v1');
+    const sockets = await Promise.all(range(1, 10).map((i) => admitted(i % 2 ? url : selfHosted)));
+    const refusals = await Promise.all(
+      [jobId, suite.finishedJob, queuedJob].flatMap((job) => ['/api/v1', '/v1'].map((prefix) => collect(campaignUrl(suite.bridge, job, { after: '0' }, prefix)))),
+    );
+    for (const eleventh of refusals) {
+      assert.equal(eleventh.closeCode, 4029);
+      assert.equal(eleventh.messages.length, 1, 'the refusal alone, no campaign data');
+      assert.equal(eleventh.messages[0].type, 'error');
+      assert.equal(eleventh.messages[0].data.code, 'TOO_MANY_CONNECTIONS');
+      assert.match(eleventh.messages[0].data.message, /already has 10 open WebSocket connections \(limit 10\)/);
+      assert.match(eleventh.closeReason, /limit 10/);
+    }
+    for (const job of [...busy, queuedJob]) await api(suite.bridge.http, 'POST', `/v1/jobs/${job}/cancel`, { key: KEY });
 
     await new Promise((resolve) => sockets[0]!.once('close', resolve).close());
     sockets[0] = await admitted(url);
@@ -243,18 +253,15 @@ describe('MatCraft dialect', () => {
 describe('MatCraft keepalive', () => {
   let store: StoreHandle;
   let bridge: TestBridge;
-  const registered = DIALECTS.indexOf(matcraftDialect);
 
   before(async () => {
-    // node --test runs each file in its own process, so the shorter timings reach only this file's bridge.
-    (DIALECTS as Dialect[])[registered] = createMatcraftDialect({ pingIntervalS: 0.2, idleCloseS: 1 });
+    const dialects = DIALECTS.map((d) => (d === matcraftDialect ? createMatcraftDialect({ pingIntervalS: 0.2, idleCloseS: 1 }) : d));
     store = await openTestStore('postgres');
     // A run that reports no progress after it starts, so the idle timeout is what ends the socket.
-    bridge = await startTestBridge(store, { configure: (config) => (config.solver.progressIntervalMs = 60_000) });
+    bridge = await startTestBridge(store, { dialects, configure: (config) => (config.solver.progressIntervalMs = 60_000) });
   });
 
   after(async () => {
-    (DIALECTS as Dialect[])[registered] = matcraftDialect;
     await bridge.close();
     await store.dispose();
   });

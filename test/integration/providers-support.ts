@@ -158,7 +158,7 @@ export async function finished(bridge: TestBridge, jobId: string): Promise<{ job
   return { job, events: await eventsOf(bridge, jobId) };
 }
 
-export const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+export { range } from '../helpers/bridge.js';
 
 export const ofType = (events: JobEvent[], ...types: string[]): JobEvent[] => events.filter((e) => types.includes(e.type));
 

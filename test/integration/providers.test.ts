@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { JobEvent } from '../../src/core/event.js';
 import { DRIVERS } from '../conformance/drivers/index.js';
 import { api, type TestBridge } from '../helpers/bridge.js';
+import { assertCampaignCompleteFields, assertMutagentEventsComplete } from '../helpers/doc-fields.js';
 import {
   assertSentInOrder,
   eventsOf,
@@ -57,6 +58,8 @@ describe('upstream providers against the vendor simulators', () => {
         const from = driver.resumes ? 1 : (seen[0] ?? events.length);
         assert.deepEqual(seen, range(from, events.length), `${driver.name} client`);
         assert.equal(watch.observed.at(-1)?.type, 'completed', `${driver.name} client ends with the terminal message`);
+        if (driver.name === 'mutagent') assertMutagentEventsComplete(watch.raw, `${vendor} job`);
+        if (driver.name === 'matcraft') assertCampaignCompleteFields(watch.raw, `${vendor} job`);
       }
       assert.equal(suite.sims[vendor].connectionsFor(upstreamId), 1);
     });

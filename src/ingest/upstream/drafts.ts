@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/canonical.js';
 import type { EventDraft, Solution } from '../../core/event.js';
-import { isRecord } from '../../server/codec.js';
+import { isRecord } from '../../core/json.js';
 import { UpstreamError } from './errors.js';
 
 /** Readers for vendor JSON: a field of the wrong type reads as absent rather than poisoning the event. */

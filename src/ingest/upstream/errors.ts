@@ -1,4 +1,4 @@
-import { isRecord } from '../../server/codec.js';
+import { isRecord } from '../../core/json.js';
 
 /**
  * Why talking to a vendor failed, in words a client may read (secrets already removed). `code` becomes the

@@ -1,7 +1,7 @@
 import { storable } from '../../core/canonical.js';
 import { isTerminal, type EventDraft } from '../../core/event.js';
 import type { ProviderRun, ProviderStart } from '../../core/provider.js';
-import { isRecord } from '../../server/codec.js';
+import { isRecord } from '../../core/json.js';
 import { context, type Context } from '../../telemetry/tracing.js';
 import { backoffDelay, pause } from './backoff.js';
 import { connectUpstream } from './connect.js';

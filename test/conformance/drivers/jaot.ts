@@ -17,7 +17,7 @@ const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 function observe(message: any): Observed | undefined {
   const seq = message?.x_bridge?.seq;
   if (seq === undefined) return undefined;
-  const type = message.type === 'progress' ? (message.x_bridge.type ?? 'progress') : message.type;
+  const type = message.x_bridge.type ?? message.type;
   return {
     seq,
     type,
@@ -28,6 +28,10 @@ function observe(message: any): Observed | undefined {
 }
 
 export const jaotDriver: DialectDriver = {
+  documented: {
+    types: new Set(['status', 'progress', 'completed', 'failed', 'cancelled', 'error']),
+    typesOf: (message: any) => [message?.type],
+  },
   name: 'jaot',
   resumes: false,
   async watch(bridge, key, jobId, options = {}): Promise<WatchResult> {

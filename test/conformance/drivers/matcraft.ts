@@ -33,6 +33,10 @@ function observe(message: any): Observed | undefined {
 }
 
 export const matcraftDriver: DialectDriver = {
+  documented: {
+    types: new Set(['iteration_start', 'evaluation_complete', 'iteration_complete', 'campaign_complete', 'error']),
+    typesOf: (message: any) => [message?.type],
+  },
   name: 'matcraft',
   resumes: true,
   async watch(bridge, key, jobId, options = {}): Promise<WatchResult> {

@@ -20,9 +20,7 @@ function socketUrl(bridge: TestBridge, key: string, options: WatchOptions = {}):
 }
 
 function observe(event: any): Observed {
-  const type = event.eventType === 'iteration_completed'
-    ? (event.data.x_bridge?.type ?? 'iteration_completed')
-    : (CANONICAL[event.eventType] ?? event.eventType);
+  const type = event.data.x_bridge?.type ?? CANONICAL[event.eventType] ?? event.eventType;
   const score = type === 'completed' ? event.data.finalScore : type === 'progress' ? event.data.score : undefined;
   return {
     seq: event.id,
@@ -48,6 +46,13 @@ function subscribe(ws: WebSocket, jobId: string, after?: number): void {
  * terminal event arrived: the multiplexed socket stays open after a job ends.
  */
 export const mutagentDriver: DialectDriver = {
+  documented: {
+    types: new Set([
+      ...['subscribed', 'unsubscribed', 'event', 'replay', 'pong', 'error'],
+      ...['job_started', 'iteration_completed', 'job_paused', 'job_resumed', 'job_completed', 'job_failed', 'job_cancelled'],
+    ]),
+    typesOf: (message: any) => [message?.type, ...eventsOf(message).map((event) => event.eventType)],
+  },
   name: 'mutagent',
   resumes: true,
   async watch(bridge, key, jobId, options = {}): Promise<WatchResult> {
