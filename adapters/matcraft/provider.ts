@@ -3,7 +3,7 @@ import { idFrom } from '../../src/ingest/upstream/drafts.js';
 import { upstreamProvider } from '../../src/ingest/upstream/provider.js';
 import type { UpstreamSettings } from '../../src/ingest/upstream/settings.js';
 import type { VendorAdapter } from '../../src/ingest/upstream/vendor.js';
-import { decodeMatcraft } from './upstream.js';
+import { decodeMatcraft, matcraftMissedBeforeFirst } from './upstream.js';
 
 /** MatCraft closes with these when the key is refused or the campaign does not exist: reconnecting cannot help. */
 const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4004]);
@@ -28,6 +28,7 @@ export const matcraftAdapter: VendorAdapter<'create' | 'cancel'> = {
       keyInQuery: true,
       gapOnReconnect: true,
       fatalCloseCodes: FATAL_CLOSE_CODES,
+      missedBeforeFirst: matcraftMissedBeforeFirst,
       decode(message) {
         const drafts = decodeMatcraft(message, totalIterations);
         totalIterations = drafts[0]?.totalIterations ?? totalIterations;

@@ -65,3 +65,14 @@ export function decodeMatcraft(message: Record<string, unknown>, totalIterations
       return [unknownType(PROVIDER, message)];
   }
 }
+
+/**
+ * A campaign's first message is `iteration_start` of iteration 1. A new run whose first message is anything
+ * else connected after the campaign had begun: MatCraft streams only from the live point, so those are lost.
+ */
+export function matcraftMissedBeforeFirst(message: Record<string, unknown>): string | undefined {
+  const iteration = num(record(message.data).iteration);
+  if (message.type === 'iteration_start' && iteration !== undefined && iteration <= 1) return undefined;
+  const where = iteration === undefined ? '' : ` of iteration ${iteration}`;
+  return `the first matcraft message was ${String(message.type)}${where}: the campaign had begun before the bridge's stream connected; matcraft does not resend what it sent before`;
+}

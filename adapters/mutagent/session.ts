@@ -3,7 +3,7 @@ import { JOB_ID_PATTERN } from '../../src/core/ids.js';
 import { FINAL_JOB_STATUSES, type Job } from '../../src/core/job.js';
 import { topicOf } from '../../src/hub/fanout.js';
 import type { ServerContext } from '../../src/server/context.js';
-import { catchUpThenJoin, leaveFeed, PAGE_SIZE, replay, type Feed } from '../../src/server/feed.js';
+import { catchUpThenJoin, leaveFeed, PAGE_SIZE, replay, sendEncoded, type Feed } from '../../src/server/feed.js';
 import type { LifecycleState } from '../../src/server/socket/lifecycle.js';
 import { sendPaced } from '../../src/server/socket-io.js';
 import type { WebSocket } from '../../src/server/uws.js';
@@ -138,11 +138,8 @@ function newFeed(ctx: ServerContext, ws: Ws, jobId: string, historyAsReplay: boo
     live: false,
     cancelled: false,
     async sendHistory(events) {
-      if (historyAsReplay) return !feed.cancelled && sendPaced(ws, encodeReplay(jobId, events));
-      for (const event of events) {
-        if (feed.cancelled || !(await sendPaced(ws, encodeMutagent(event)))) return false;
-      }
-      return true;
+      if (historyAsReplay) return !feed.cancelled && sendPaced(ws, encodeReplay(jobId, [...events]));
+      return !feed.cancelled && sendEncoded(ws, events, encodeMutagent);
     },
     // The socket carries other jobs, so a finished one only stops sending.
     onHistoryTerminal() {},
@@ -191,7 +188,7 @@ async function sendStored(ctx: ServerContext, ws: Ws, feed: Feed, after: number)
     const page = await ctx.events.read(feed.jobId, sent, PAGE_SIZE);
     if (feed.cancelled) return;
     // An empty first page still answers the request: nothing was recorded after afterEventId.
-    if ((page.length > 0 || sent === after) && !(await sendPaced(ws, encodeReplay(feed.jobId, page)))) return;
+    if ((page.length > 0 || sent === after) && !(await sendPaced(ws, encodeReplay(feed.jobId, [...page])))) return;
     if (page.length < PAGE_SIZE) return;
     sent = page[page.length - 1]!.seq;
   }

@@ -3,9 +3,9 @@ import { idFrom } from '../../src/ingest/upstream/drafts.js';
 import { upstreamProvider } from '../../src/ingest/upstream/provider.js';
 import type { UpstreamSettings } from '../../src/ingest/upstream/settings.js';
 import type { VendorAdapter } from '../../src/ingest/upstream/vendor.js';
-import { decodeNerox, neroxOutcome, neroxRequest } from './upstream.js';
+import { decodeNerox, neroxOutcome, neroxRequest, neroxSentBeforeConnect } from './upstream.js';
 
-/** Nerox (protocols/nerox.txt): a live-only stream, so every reconnect records a gap. */
+/** Nerox (protocols/nerox.txt): a live-only stream, so every reconnect records a gap, and so does a first connect that came late. */
 export const neroxAdapter: VendorAdapter<'create' | 'status' | 'cancel'> = {
   name: 'nerox',
   kinds: new Set(['tsp', 'qubo', 'maxcut']),
@@ -26,6 +26,9 @@ export const neroxAdapter: VendorAdapter<'create' | 'status' | 'cancel'> = {
     },
     async ended() {
       return neroxOutcome(await http.call('GET', paths.status, { id: upstreamId }));
+    },
+    async sentBeforeConnect() {
+      return neroxSentBeforeConnect(await http.call('GET', paths.status, { id: upstreamId }));
     },
   }),
 };

@@ -89,3 +89,13 @@ export function neroxOutcome(view: unknown): EventDraft | undefined {
       return undefined;
   }
 }
+
+/**
+ * The status a new run reads just before its first connection. Nerox streams only from the live point, so
+ * any iteration it reports already was streamed to nobody: the progress messages up to it are lost.
+ */
+export function neroxSentBeforeConnect(view: unknown): string | undefined {
+  const iteration = num(record(view).iteration);
+  if (iteration === undefined || iteration <= 0) return undefined;
+  return `nerox had reached iteration ${iteration} before the bridge's stream connected; nerox does not resend what it sent before`;
+}

@@ -38,7 +38,7 @@ async function* newestFirst(store: EventStore, jobId: string, lastSeq: number): 
   for (let before = lastSeq; before > 0; before -= RECORDED_PAGE) {
     const from = Math.max(0, before - RECORDED_PAGE);
     const page = await store.read(jobId, from, before - from);
-    yield* page.reverse();
+    yield* [...page].reverse();
   }
 }
 

@@ -2,6 +2,7 @@ import { JOB_ID_PATTERN } from '../core/ids.js';
 import { BridgeError, invalid } from '../core/errors.js';
 import { requireOwnJob, requireTenant, routeOptionsFor, type ServerContext } from './context.js';
 import { csv, ndjson } from './export.js';
+import { pagesAhead } from './feed.js';
 import { route } from './http.js';
 import { isReachable } from '../store/database.js';
 import type { Kysely } from 'kysely';
@@ -54,10 +55,11 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
     if (format === 'ndjson' || format === 'csv') {
       const encode = dialect === null ? undefined : ctx.encoders.get(dialect);
       if (dialect !== null && !encode) throw invalid(`unknown dialect "${dialect}"; one of ${[...ctx.encoders.keys()].join(', ')}`);
-      const events = ctx.events.stream(job.id, after);
+      // Canonical lines are the audit record, raw upstream message included; dialects and CSV never show it.
+      const pages = pagesAhead(ctx.events, job.id, after, { withRaw: format === 'ndjson' && !encode });
       return format === 'csv'
-        ? { status: 200, contentType: 'text/csv; charset=utf-8', stream: csv(events) }
-        : { status: 200, contentType: 'application/x-ndjson', stream: ndjson(events, encode) };
+        ? { status: 200, contentType: 'text/csv; charset=utf-8', stream: csv(pages) }
+        : { status: 200, contentType: 'application/x-ndjson', stream: ndjson(pages, encode) };
     }
     if (format !== 'json') throw invalid(`format must be json, ndjson or csv, got "${format}"`);
     const limit = pageParam(request.query.get('limit'), 'limit', MAX_PAGE, { min: 1, max: MAX_PAGE });

@@ -1,31 +1,35 @@
 import type { JobEvent } from '../core/event.js';
 import type { Encoder } from '../hub/fanout.js';
+import { encodePage } from './feed.js';
 
-const LINES_PER_CHUNK = 200;
+type Pages = AsyncIterable<readonly JobEvent[]>;
 
-/** Groups lines into chunks so a long export costs a few hundred writes, not one per event. */
-async function* chunked(lines: AsyncIterable<string>): AsyncGenerator<string> {
-  let buffer: string[] = [];
-  for await (const line of lines) {
-    buffer.push(line);
-    if (buffer.length >= LINES_PER_CHUNK) {
-      yield buffer.join('');
-      buffer = [];
+/** One chunk per store page, so a long export costs one write per page, not one per event. */
+async function* linesPerPage(pages: Pages, line: (event: JobEvent) => string | null): AsyncGenerator<string> {
+  for await (const page of pages) {
+    let chunk = '';
+    for (const event of page) {
+      const text = line(event);
+      if (text !== null) chunk += `${text}\n`;
     }
+    if (chunk !== '') yield chunk;
   }
-  if (buffer.length > 0) yield buffer.join('');
 }
 
-/** Canonical events, or a dialect's messages when `encode` is given: the same encoder as live and replay. */
-export function ndjson(events: AsyncIterable<JobEvent>, encode?: Encoder): AsyncGenerator<string> {
-  return chunked(
-    (async function* () {
-      for await (const event of events) {
-        const line = encode ? encode(event) : JSON.stringify(event);
-        if (line !== null) yield `${line}\n`;
-      }
-    })(),
-  );
+/**
+ * Canonical events (keys sorted: each line is the bytes the event's hash covers), or a dialect's messages
+ * when `encode` is given: the same encoder, and for a shared page the same encoding, as live and replay.
+ */
+export async function* ndjson(pages: Pages, encode?: Encoder): AsyncGenerator<string> {
+  if (!encode) {
+    yield* linesPerPage(pages, (event) => JSON.stringify(event));
+    return;
+  }
+  for await (const page of pages) {
+    let chunk = '';
+    for (const message of encodePage(page, encode)) if (message !== null) chunk += `${message}\n`;
+    if (chunk !== '') yield chunk;
+  }
 }
 
 const CSV_COLUMNS = [
@@ -33,30 +37,29 @@ const CSV_COLUMNS = [
   'temperature', 'gap', 'stage', 'message',
 ] as const;
 
+const SCALAR: ReadonlySet<string> = new Set<string>(CSV_COLUMNS);
+
 function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+function csvRow(event: JobEvent): string {
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (!SCALAR.has(key) && key !== 'jobId' && key !== 'source' && value !== undefined) extra[key] = value;
+  }
+  const cells = CSV_COLUMNS.map((column) => csvCell(event[column]));
+  cells.push(Object.keys(extra).length > 0 ? csvCell(extra) : '');
+  return cells.join(',');
+}
+
 /**
  * One row per event with the scalar fields as columns, for spreadsheets and convergence plots; the
  * structured fields (solution, metrics, result, error) go whole into the last column as JSON.
  */
-export function csv(events: AsyncIterable<JobEvent>): AsyncGenerator<string> {
-  const scalar = new Set<string>(CSV_COLUMNS);
-  return chunked(
-    (async function* () {
-      yield `${[...CSV_COLUMNS, 'extra'].join(',')}\n`;
-      for await (const event of events) {
-        const extra: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(event)) {
-          if (!scalar.has(key) && key !== 'jobId' && key !== 'source' && value !== undefined) extra[key] = value;
-        }
-        const cells = CSV_COLUMNS.map((column) => csvCell(event[column]));
-        cells.push(Object.keys(extra).length > 0 ? csvCell(extra) : '');
-        yield `${cells.join(',')}\n`;
-      }
-    })(),
-  );
+export async function* csv(pages: Pages): AsyncGenerator<string> {
+  yield `${[...CSV_COLUMNS, 'extra'].join(',')}\n`;
+  yield* linesPerPage(pages, csvRow);
 }

@@ -5,7 +5,7 @@ import { topicOf } from '../hub/fanout.js';
 import type { JobSummary } from '../store/job-repository.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
-import { catchUpThenJoin, leaveFeed, replay, type Feed } from './feed.js';
+import { catchUpThenJoin, leaveFeed, replay, sendEncoded, type Feed } from './feed.js';
 import { mountSocket, refuse, type LifecycleState } from './socket/lifecycle.js';
 import { parseReplay, parseSeq } from './socket/stream-query.js';
 import { endWith, sendPaced } from './socket-io.js';
@@ -154,13 +154,7 @@ async function stream(
     topic: topicOf(dialect.name, job.id),
     live: false,
     cancelled: false,
-    async sendHistory(events) {
-      for (const event of events) {
-        const message = dialect.encode(event);
-        if (message !== null && !(await sendPaced(ws, message))) return false;
-      }
-      return true;
-    },
+    sendHistory: (events) => sendEncoded(ws, events, dialect.encode),
     onHistoryTerminal() {
       if (options.closeAfterTerminal) endWith(ws, null, 1000, 'job finished');
     },

@@ -24,6 +24,34 @@ export async function sendPaced<S extends SocketState>(ws: WebSocket<S>, message
   return !state.closed;
 }
 
+/** Bytes of messages put into one cork: a few socket writes per page, never one per message. */
+const CORK_BYTES = 64 * 1024;
+
+/**
+ * Sends many messages (a page of history) a cork at a time, waiting for `drain` between corks when the
+ * buffer is high, so a page costs a few writes and at most one wait, and a slow reader still bounds what
+ * the server buffers for it. Null entries (nothing to say in this dialect) are skipped.
+ */
+export async function sendAllPaced<S extends SocketState>(ws: WebSocket<S>, messages: readonly (string | null)[]): Promise<boolean> {
+  const state = ws.getUserData();
+  let next = 0;
+  while (next < messages.length) {
+    if (state.closed) return false;
+    ws.cork(() => {
+      for (let bytes = 0; next < messages.length && bytes < CORK_BYTES; next++) {
+        const message = messages[next];
+        if (message === null || message === undefined) continue;
+        ws.send(message);
+        bytes += message.length;
+      }
+    });
+    if (ws.getBufferedAmount() > HIGH_WATER_BYTES) {
+      await new Promise<void>((resolve) => state.drainWaiters.push(resolve));
+    }
+  }
+  return !state.closed;
+}
+
 export function onDrain<S extends SocketState>(ws: WebSocket<S>): void {
   const state = ws.getUserData();
   if (ws.getBufferedAmount() > HIGH_WATER_BYTES) return;

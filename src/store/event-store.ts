@@ -39,6 +39,8 @@ const UNIQUE_VIOLATION = '23505';
 export class EventStore {
   readonly #db: Kysely<Database>;
   readonly #copyPool: pg.Pool | undefined;
+  readonly #inFlight = new Map<string, Promise<readonly JobEvent[]>>();
+  #pageReads = 0;
 
   /** `copyPool` (Postgres only) enables COPY, which Kysely does not speak; PGlite always inserts. */
   constructor(db: Kysely<Database>, copyPool?: pg.Pool) {
@@ -116,22 +118,59 @@ export class EventStore {
    * gap-free by construction and one writer lane commits a job's batches in order, so a hole can only be
    * a batch still committing (for instance from a previous owner of the job during a takeover): readers
    * get the settled prefix and pick up the rest once it is committed, never skipping past it.
+   *
+   * Readers asking for the same page while it is being read share that one query and its events (a storm of
+   * catch-ups from one position costs one read): the events are shared, so nobody may change them.
+   * `withRaw: false` leaves out `source.raw`, which no dialect encoder sends, and so costs half the bytes.
    */
-  async read(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]> {
-    const rows = await this.#db
+  read(jobId: string, afterSeq: number, limit: number, options: { withRaw?: boolean } = {}): Promise<readonly JobEvent[]> {
+    const withRaw = options.withRaw ?? true;
+    const key = `${jobId}\0${afterSeq}\0${limit}\0${withRaw}`;
+    let page = this.#inFlight.get(key);
+    if (!page) {
+      page = this.#readPage(jobId, afterSeq, limit, withRaw).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, page);
+      this.#pageReads++;
+    }
+    return page;
+  }
+
+  /** Store queries `read` has made, shared ones counted once. */
+  get pageReads(): number {
+    return this.#pageReads;
+  }
+
+  /**
+   * The page is the seq range (afterSeq, afterSeq + limit], not `seq > afterSeq … limit`: with a LIMIT alone,
+   * and a job longer than the table's stale statistics know, the planner picks a bitmap scan that sorts the
+   * whole rest of the job for every page (measured: 170 ms per 5 000-row page of a 100 000-event job,
+   * against 7 ms on the primary key). The page comes back as one JSON array (and one of raw messages), parsed
+   * in one call each: per-row decoding in the driver and per-event JSON.parse calls cost more than Postgres's
+   * aggregate (measured: 5.8 → 5.1 µs of bridge CPU per replayed event).
+   */
+  async #readPage(jobId: string, afterSeq: number, limit: number, withRaw: boolean): Promise<readonly JobEvent[]> {
+    const row = await this.#db
       .selectFrom('events')
-      .select(['seq', 'event', 'raw'])
+      .select([
+        sql<string | null>`json_agg(event order by seq)::text`.as('events'),
+        ...(withRaw ? [sql<string | null>`json_agg(raw order by seq)::text`.as('raws')] : []),
+      ])
       .where('job_id', '=', jobId)
       .where('seq', '>', afterSeq)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
+      .where('seq', '<=', afterSeq + limit)
+      .executeTakeFirst();
+    if (!row?.events) return [];
+    const stored = JSON.parse(row.events) as JobEvent[];
+    const raws = withRaw ? (JSON.parse((row as { raws: string }).raws) as unknown[]) : undefined;
     const events: JobEvent[] = [];
-    for (const [i, row] of rows.entries()) {
-      if (row.seq !== afterSeq + 1 + i) break;
-      events.push(withRaw(row.event as JobEvent, row.raw));
+    for (let i = 0; i < stored.length; i++) {
+      const event = stored[i]!;
+      if (event.seq !== afterSeq + 1 + i) break;
+      const raw = raws?.[i];
+      if (raw !== null && raw !== undefined && event.source) event.source = { provider: event.source.provider, raw };
+      events.push(sortParsed(event));
     }
-    return events;
+    return Object.freeze(events);
   }
 
   /** Pages through `read` with the last seq seen (a keyset cursor: constant memory, whatever the job's length). */
@@ -230,4 +269,24 @@ async function insertEvents(db: Kysely<Database>, events: StoredEvent[]): Promis
 function withRaw(event: JobEvent, raw: unknown): JobEvent {
   if (!event.source || raw === null || raw === undefined) return sortKeysDeep(event);
   return sortKeysDeep({ ...event, source: { ...event.source, raw } });
+}
+
+/**
+ * sortKeysDeep for a value fresh from JSON.parse, which nothing else holds: Postgres jsonb hands keys back
+ * in its own order, and live events have them sorted (`storable`). Only objects are rebuilt; arrays (long
+ * solution vectors) are kept and only their objects replaced, which halves the cost of a read page.
+ */
+function sortParsed<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null) value[i] = sortParsed(item);
+    }
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) out[key] = sortParsed(record[key]);
+  return out as T;
 }

@@ -7,7 +7,10 @@ import { freshPostgresDatabase } from '../helpers/services.js';
 export type NewBenchJob = (id: string, status: JobStatus) => Promise<void>;
 
 /** Runs `bench` on a fresh, migrated Postgres database with a `bench` tenant, and drops it afterwards. */
-export async function withBenchDatabase<T>(bench: (handle: DatabaseHandle, newJob: NewBenchJob) => Promise<T>): Promise<T> {
+/** `url` lets a bench start a whole bridge on the same database. */
+export async function withBenchDatabase<T>(
+  bench: (handle: DatabaseHandle, newJob: NewBenchJob, url: string) => Promise<T>,
+): Promise<T> {
   const database = await freshPostgresDatabase();
   const handle = await openDatabase({ databaseUrl: database.url, dataDir: '' });
   try {
@@ -21,7 +24,7 @@ export async function withBenchDatabase<T>(bench: (handle: DatabaseHandle, newJo
         params: {}, upstreamId: null, lastSeq: 0, result: null, error: null, device: null, gpuSeconds: null,
         createdAt: now, updatedAt: now, finishedAt: null,
       });
-    return await bench(handle, newJob);
+    return await bench(handle, newJob, database.url);
   } finally {
     await handle.close();
     await database.drop();

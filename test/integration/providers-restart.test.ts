@@ -48,7 +48,8 @@ describe('a bridge restart in the middle of an upstream job', () => {
           assertSentInOrder(received, run.history);
         }
         if (vendor === 'nerox' || vendor === 'matcraft') {
-          const [gap, ...more] = ofType(events, 'gap');
+          // A run that had begun before the first bridge connected also starts with a gap of its own.
+          const [gap, ...more] = ofType(events, 'gap').filter((g) => !/before the bridge's stream connected/.test(g.message!));
           assert.equal(more.length, 0);
           assert.match(gap!.message!, /the bridge restarted/);
         }

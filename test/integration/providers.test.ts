@@ -124,7 +124,8 @@ describe('upstream providers against the vendor simulators', () => {
         assert.deepEqual(seqs(events), range(1, events.length));
         const connections = suite.sims[vendor].connectionsFor(upstreamId);
         assert.ok(connections > 2, 'the connection was dropped and reopened');
-        const gaps = ofType(events, 'gap');
+        // A run this fast may also have sent messages before the first connect: that is a gap of its own.
+        const gaps = ofType(events, 'gap').filter((gap) => !/before the bridge's stream connected/.test(gap.message!));
         assert.equal(gaps.length, connections - 1, 'one gap per reconnect');
         for (const gap of gaps) assert.match(gap.message!, new RegExp(`${vendor} does not resend`));
         assertSentInOrder(upstreamMessages(vendor, events), suite.sims[vendor].job(upstreamId)!.history);

@@ -49,6 +49,11 @@ export interface JobSpec {
   outcome?: 'completed' | 'failed';
   /** false: the job waits for `sim.startJob(id)` or manual `job.tick()`s, so a test can connect before anything is sent. */
   autoStart?: boolean;
+  /**
+   * Messages the job publishes as it is created, before the creation request is answered: a live-only client
+   * connecting afterwards has certainly missed them (what a fast run does between create and connect).
+   */
+  headStart?: number;
 }
 
 export interface RunScript {
@@ -115,7 +120,7 @@ export class SimJob {
   #listeners = new Set<JobListener>();
   #script: RunScript;
 
-  constructor(id: string, spec: Required<Omit<JobSpec, 'autoStart'>>, script: RunScript, input: Msg) {
+  constructor(id: string, spec: Required<Omit<JobSpec, 'autoStart' | 'headStart'>>, script: RunScript, input: Msg) {
     if (!Number.isInteger(spec.events) || spec.events < 1) throw new RangeError(`events must be a positive integer, got ${spec.events}`);
     this.id = id;
     this.total = spec.events;
@@ -156,7 +161,7 @@ export class SimJob {
   }
 
   start(): void {
-    if (this.status === 'pending' && this.#timer === undefined) this.#schedule();
+    if (!this.done && this.status !== 'paused' && this.#timer === undefined) this.#schedule();
   }
 
   /** Publishes the next message of the run; the run's timer calls it, a test may call it directly. */
@@ -442,9 +447,10 @@ export class VendorSim {
   }
 
   createJob(spec: JobSpec = {}, input: Msg = {}): SimJob {
-    const { autoStart, ...run } = { ...DEFAULT_JOB, seed: this.#jobs.size + 1, ...this.jobDefaults, ...spec };
+    const { autoStart, headStart = 0, ...run } = { ...DEFAULT_JOB, seed: this.#jobs.size + 1, ...this.jobDefaults, ...spec };
     const job = new SimJob(this.#profile.newId(), run, this.#profile.script, input);
     this.#jobs.set(job.id, job);
+    for (let i = 0; i < headStart; i++) job.tick();
     if (autoStart) job.start();
     return job;
   }

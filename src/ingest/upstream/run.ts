@@ -18,6 +18,12 @@ import type { VendorAdapter, VendorStream } from './vendor.js';
 const MAX_RAW_CHARS = 4096;
 
 /**
+ * How long a new run's first connection waits on the vendor's status (`sentBeforeConnect`): a status endpoint
+ * that is slow or retrying must not hold the stream back, which would miss still more.
+ */
+const START_CHECK_MS = 2_000;
+
+/**
  * One job's upstream session: creates the job unless it already has an upstream id, then keeps exactly one
  * socket open to it until the terminal message, reconnecting with backoff; everything it emits has the key removed.
  */
@@ -40,6 +46,8 @@ export class UpstreamRun<P extends string> implements ProviderRun {
   #socket: UpstreamSocket | undefined;
   /** Why messages may be missing, recorded as a gap once the next connection opens. */
   #gapReason: string | undefined;
+  /** A new run whose start no gap covers yet: its first job message may still show that earlier ones were missed. */
+  #startUnchecked = false;
 
   constructor(
     adapter: VendorAdapter<P>,
@@ -95,6 +103,8 @@ export class UpstreamRun<P extends string> implements ProviderRun {
     this.#stream = stream;
     if (this.#cancelWanted) void this.#cancelUpstream(stream);
     const release = await this.#socketSlot(stream);
+    if (lastSeq === 0) await this.#checkStart(stream);
+    this.#startUnchecked = lastSeq === 0 && this.#gapReason === undefined;
     try {
       await this.#keepFollowing(stream, upstreamId);
     } finally {
@@ -117,6 +127,14 @@ export class UpstreamRun<P extends string> implements ProviderRun {
         this.#gapReason = `waited ${formatDuration(Date.now() - queuedAt)} for one of the ${slots.limit} sockets ${this.#name} allows per API key; ${this.#name} does not resend what it sent meanwhile`;
       }
     }
+  }
+
+  /** Events between the upstream create and the first connect are never seen: say so when the vendor shows some. */
+  async #checkStart(stream: VendorStream): Promise<void> {
+    if (!stream.sentBeforeConnect || this.#gapReason !== undefined) return;
+    const answered = stream.sentBeforeConnect().catch(() => undefined);
+    const reason = await Promise.race([answered, pause(START_CHECK_MS, this.#abort.signal).then(() => undefined)]);
+    this.#gapReason ??= reason;
   }
 
   async #create(): Promise<string | undefined> {
@@ -188,6 +206,7 @@ export class UpstreamRun<P extends string> implements ProviderRun {
     if (this.#gapReason !== undefined) {
       this.#emit(gap(this.#name, this.#gapReason));
       this.#gapReason = undefined;
+      this.#startUnchecked = false;
     }
     for (const frame of stream.opened?.() ?? []) socket.send(frame);
   }
@@ -210,6 +229,11 @@ export class UpstreamRun<P extends string> implements ProviderRun {
       drafts = stream.decode(message);
     } catch (error) {
       drafts = [warning(this.#name, `could not decode a ${this.#name} message: ${(error as Error).message}`, message)];
+    }
+    if (this.#startUnchecked && drafts.some((draft) => draft.type !== 'warning')) {
+      this.#startUnchecked = false;
+      const missed = stream.missedBeforeFirst?.(message);
+      if (missed !== undefined) this.#emit(gap(this.#name, missed));
     }
     for (const draft of drafts) this.#emit(draft);
   }

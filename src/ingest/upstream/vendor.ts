@@ -44,6 +44,17 @@ export interface VendorStream {
   opened?(): string[];
   /** One well-formed JSON message as drafts; undocumented or foreign ones as `warning` drafts, protocol chatter as none. */
   decode(message: Record<string, unknown>): EventDraft[];
+  /**
+   * A live-only stream never carries what the vendor sent before the bridge's first connection. Asked once,
+   * just before a new run's first connection: why the vendor's state (its status) shows messages were already
+   * sent, recorded as a `gap` at the start; undefined when none were.
+   */
+  sentBeforeConnect?(): Promise<string | undefined>;
+  /**
+   * The same question asked of a new run's first job message, for vendors whose messages tell where a run
+   * starts (MatCraft's first iteration): why earlier messages were missed, or undefined when it is the first.
+   */
+  missedBeforeFirst?(message: Record<string, unknown>): string | undefined;
   /** Reads back the job's recorded events after a bridge restart, to find where to resume. */
   restore?(recorded: AsyncIterable<JobEvent>): Promise<void>;
   /** Asks the vendor to cancel; the vendor's own cancelled message (or `ended`) ends the run. */
