@@ -1,6 +1,7 @@
 import { JOB_ID_PATTERN } from '../core/ids.js';
 import { BridgeError, invalid, notFound } from '../core/errors.js';
 import { requireTenant, type ServerContext } from './context.js';
+import { auditJob } from './audit.js';
 import { csv, ndjson } from './export.js';
 import { route } from './http.js';
 import { isReachable } from '../store/database.js';
@@ -8,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 const MAX_PAGE = 1000;
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 function errorBody(error: BridgeError): unknown {
   return { error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
@@ -71,5 +73,14 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
       status: 200,
       body: { job_id: job.id, events, next_after: events.length === limit ? events.at(-1)!.seq : null },
     };
+  });
+
+  route(ctx.app, 'get', '/bridge/v1/jobs/:id/audit', options('GET /bridge/v1/jobs/{id}/audit'), async (request) => {
+    const tenantId = await requireTenant(ctx, request);
+    const job = await ctx.jobs.getForTenant(request.params[0]!, tenantId);
+    if (!job) throw notFound(`job ${request.params[0]}`);
+    const head = request.query.get('head') ?? undefined;
+    if (head !== undefined && !SHA256_HEX.test(head)) throw invalid('head must be a sha256 hash: 64 hex digits, as verify reports it');
+    return { status: 200, body: await auditJob(db, job, head?.toLowerCase()) };
   });
 }
