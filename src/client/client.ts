@@ -4,6 +4,8 @@ import { replayMessages, type ReplayOptions } from './replay.js';
 import { textChunks, Transport, type ClientOptions } from './transport.js';
 import type { AuditReport, Dialect, ExportFormat, JobEvent, JobInfo, JobPage, JobSummary } from './types.js';
 
+export type BinaryKind = 'tsp' | 'qubo' | 'maxcut' | 'ising';
+
 interface Submitted {
   job_id: string;
   status: string;
@@ -40,9 +42,14 @@ class Optimize {
     return new Job(this.#transport, task.task_id, task.status);
   }
 
-  async #submit(kind: string, input: object): Promise<Job> {
-    const submitted = await this.#transport.json<Submitted>('POST', `/v1/optimize/${kind}`, { body: neroxBody(input as Record<string, unknown>) });
+  /** A body already in the route's wire form (snake_case, as in a saved request), sent as it is. */
+  async request(kind: BinaryKind, body: Record<string, unknown>): Promise<Job> {
+    const submitted = await this.#transport.json<Submitted>('POST', `/v1/optimize/${kind}`, { body });
     return new Job(this.#transport, submitted.job_id, submitted.status);
+  }
+
+  #submit(kind: BinaryKind, input: object): Promise<Job> {
+    return this.request(kind, neroxBody(input as Record<string, unknown>));
   }
 }
 

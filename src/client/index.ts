@@ -1,5 +1,5 @@
 /** The optbridge client SDK (`optbridge/client`): Node 20 and browsers alike. */
-export { Client } from './client.js';
+export { Client, type BinaryKind } from './client.js';
 export { BridgeClientError } from './errors.js';
 export { Job } from './job.js';
 export type { ClientOptions } from './transport.js';
