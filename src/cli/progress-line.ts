@@ -37,21 +37,31 @@ export class WatchState {
     return this.#startedAt === undefined || this.#lastAt === undefined ? 0 : this.#lastAt - this.#startedAt;
   }
 
-  /** 0..1 from the provider's progress, else the iteration budget, else the time limit; undefined when none is known. */
+  /** What the job's completion can be told from: the provider's progress, else the iteration budget, else the time limit. */
+  get #basis(): 'progress' | 'iterations' | 'time' | undefined {
+    if (this.#progress !== undefined) return 'progress';
+    if (this.#iteration !== undefined && this.#totalIterations) return 'iterations';
+    return this.#timeLimitS ? 'time' : undefined;
+  }
+
+  /** 0..1; undefined when nothing tells. */
   get fraction(): number | undefined {
-    if (this.#progress !== undefined) return clamp(this.#progress);
-    if (this.#iteration !== undefined && this.#totalIterations) return clamp(this.#iteration / this.#totalIterations);
-    if (this.#timeLimitS) return clamp(this.elapsedMs / (this.#timeLimitS * 1000));
-    return undefined;
+    switch (this.#basis) {
+      case 'progress':
+        return clamp(this.#progress!);
+      case 'iterations':
+        return clamp(this.#iteration! / this.#totalIterations!);
+      case 'time':
+        return clamp(this.elapsedMs / (this.#timeLimitS! * 1000));
+      default:
+        return undefined;
+    }
   }
 
   get etaMs(): number | undefined {
+    if (this.#basis === 'time') return Math.max(0, this.#timeLimitS! * 1000 - this.elapsedMs);
     const f = this.fraction;
-    if (f === undefined) return undefined;
-    if (this.#progress === undefined && !(this.#iteration !== undefined && this.#totalIterations) && this.#timeLimitS) {
-      return Math.max(0, this.#timeLimitS * 1000 - this.elapsedMs);
-    }
-    return f > 0 ? (this.elapsedMs * (1 - f)) / f : undefined;
+    return f === undefined || f === 0 ? undefined : Math.round((this.elapsedMs * (1 - f)) / f);
   }
 
   line(): string {

@@ -69,7 +69,7 @@ describe('optbridge CLI against a real bridge', () => {
     const watched = await cli('watch', tspJob);
     assert.equal(watched.code, 0, watched.stderr);
     const job = await jobOf(tspJob);
-    assert.equal(watched.stdout, `completed: objective ${job.result.objective} in ${job.result.runtimeS}s\n`);
+    assert.equal(watched.stdout, `completed: objective ${job.result.objective} in ${job.result.runtimeS.toFixed(2)}s\n`);
     // EUC_2D distances rounded as TSPLIB prescribes: the problem went as the matrix of the file's metric.
     assert.deepEqual(job.problem.distances[0].slice(0, 3), [0, 30, 50]);
     assert.match(watched.stderr, /best \d+ \| \d+s elapsed \| ETA \d+s \| [▁▂▃▄▅▆▇█]+/);
@@ -139,7 +139,7 @@ describe('optbridge CLI against a real bridge', () => {
   test('submit maxcut reads G-set text and lp reads JAOT JSON, both as they are', async () => {
     const maxcut = (await cli('submit', 'maxcut', '--file', file('ring.gset', GSET), '--time-limit', '0.5')).stdout.trim();
     const watched = await cli('watch', maxcut);
-    assert.equal(watched.stdout, `completed: objective -4 in ${(await jobOf(maxcut)).result.runtimeS}s\n`);
+    assert.equal(watched.stdout, `completed: objective -4 in ${(await jobOf(maxcut)).result.runtimeS.toFixed(2)}s\n`);
     const lp = await cli('submit', 'lp', '--file', file('plan.json', JSON.stringify(PRODUCTION_PLANNING)), '--json');
     const { id } = JSON.parse(lp.stdout);
     assert.equal(JSON.parse((await cli('watch', id, '--json')).stdout).result.objective, 3550);

@@ -18,7 +18,14 @@ interface Display {
 }
 
 function barDisplay(): Display {
-  const bar = new SingleBar({ format: '{bar} {percentage}% | {line}', stream: process.stderr, hideCursor: true, barsize: 20 });
+  const bar = new SingleBar({
+    format: '{bar} {percentage}% | {line}',
+    stream: process.stderr,
+    hideCursor: true,
+    barsize: 20,
+    barCompleteChar: '█',
+    barIncompleteChar: '░',
+  });
   const plain = new SingleBar({ format: '{line}', stream: process.stderr, hideCursor: true });
   let active: SingleBar | undefined;
   return {
@@ -56,7 +63,7 @@ function plainDisplay(): Display {
 function summary(event: JobEvent): string {
   if (event.type === 'completed') {
     const { objective, runtimeS } = event.result ?? {};
-    return `completed: objective ${objective ?? '-'}${runtimeS === undefined ? '' : ` in ${runtimeS}s`}`;
+    return `completed: objective ${objective ?? '-'}${runtimeS === undefined ? '' : ` in ${runtimeS.toFixed(2)}s`}`;
   }
   if (event.type === 'failed') return `failed: ${event.error?.code ?? 'error'}: ${event.error?.message ?? ''}`.trimEnd();
   return 'cancelled';
