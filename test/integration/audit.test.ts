@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { Client } from '../../src/client/index.js';
 import { storedChain } from '../../src/store/event-chain.js';
-import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { api, openTestStore, startTestBridge, STORES, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 
-describe('the verifiable record: GET /bridge/v1/jobs/{id}/audit', () => {
+for (const kind of STORES) describe(`the verifiable record: GET /bridge/v1/jobs/{id}/audit (${kind})`, () => {
   let store: StoreHandle;
   let bridge: TestBridge;
   let client: Client;
@@ -20,7 +20,7 @@ describe('the verifiable record: GET /bridge/v1/jobs/{id}/audit', () => {
   const db = () => bridge.bridge.database.db;
 
   before(async () => {
-    store = await openTestStore('postgres');
+    store = await openTestStore(kind);
     bridge = await startTestBridge(store);
     client = new Client({ url: bridge.http, key: TENANT_KEYS.acme });
   });
