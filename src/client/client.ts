@@ -1,3 +1,4 @@
+import { recomputeChain, type RecomputedChain } from './chain.js';
 import { Job } from './job.js';
 import { neroxBody, type IsingInput, type MaxCutInput, type QuboInput, type TspInput } from './problems.js';
 import { replayMessages, type ReplayOptions } from './replay.js';
@@ -102,6 +103,14 @@ class Jobs {
    */
   async verify(id: string, options: { head?: string } = {}): Promise<AuditReport> {
     return this.#transport.json<AuditReport>('GET', this.#path(id, 'audit'), { query: options });
+  }
+
+  /**
+   * The chain recomputed here from `events(id)`, independent of the bridge's audit: its head must equal
+   * `verify`'s (pass the audit's head seq as `until` for a running job), and a kept head must lie on it.
+   */
+  recompute(id: string, options: { head?: string; until?: number } = {}): Promise<RecomputedChain> {
+    return recomputeChain(this.events(id), { ...options, ...(options.head && { head: options.head.toLowerCase() }) });
   }
 
   replay(id: string, options: ReplayOptions & { dialect: Dialect }): AsyncGenerator<string> {

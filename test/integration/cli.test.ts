@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
+import { chainHash } from '../../src/ingest/session.js';
 import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { PRODUCTION_PLANNING } from '../helpers/doc-messages.js';
@@ -148,9 +151,11 @@ describe('optbridge CLI against a real bridge', () => {
   test('verify: intact exits 0 with the head; a changed event exits 2 naming its seq; --head catches a hidden truncation', async () => {
     const intact = await cli('verify', tspJob);
     assert.equal(intact.code, 0, intact.stderr);
-    const match = /^intact: (\d+) events, head seq (\d+) ([0-9a-f]{64})\n$/.exec(intact.stdout);
+    const match = /^intact: (\d+) events, head seq (\d+) ([0-9a-f]{64}) \(recomputed here too\)\n$/.exec(intact.stdout);
     assert.ok(match, intact.stdout);
     assert.equal(match[1], match[2]);
+    const both = JSON.parse((await cli('verify', tspJob, '--json')).stdout);
+    assert.deepEqual(both.recomputed.head, both.head);
 
     const db = bridge.bridge.database.db;
     await sql`update events set event = event || '{"objective": 0}'::jsonb where job_id = ${tspJob} and seq = 2`.execute(db);
@@ -169,6 +174,45 @@ describe('optbridge CLI against a real bridge', () => {
     const truncated = await cli('verify', other, '--head', kept);
     assert.equal(truncated.code, 2);
     assert.match(truncated.stdout, /does not contain head/);
+  });
+
+  test('verify --head catches a chain rewritten end to end; the recomputation catches an audit that lies', async () => {
+    const db = bridge.bridge.database.db;
+    const qubo = file('q2.json', JSON.stringify({ Q: [[-1, 2], [0, -1]] }));
+    const id = (await cli('submit', 'qubo', '--file', qubo, '--time-limit', '0.5')).stdout.trim();
+    await cli('watch', id);
+    const kept = /head seq \d+ ([0-9a-f]{64})/.exec((await cli('verify', id)).stdout)![1]!;
+    // Someone with write access changes event 2 and recomputes every hash after it, and the job row's.
+    const events = (await api(bridge.http, 'GET', `/bridge/v1/jobs/${id}/events`, { key: TENANT_KEYS.acme })).body.events;
+    let hash = '';
+    for (const event of events) {
+      const forged = event.seq === 2 ? { ...event, stage: 'forged' } : event;
+      hash = chainHash(hash, forged);
+      // The stored form keeps the raw upstream message in a column of its own (the built-in solver has none).
+      const { source, ...rest } = forged;
+      const body = source ? { ...rest, source: { provider: source.provider } } : rest;
+      await sql`update events set event = ${JSON.stringify(body)}::jsonb, hash = ${hash} where job_id = ${id} and seq = ${event.seq}`.execute(db);
+    }
+    await sql`update jobs set last_hash = ${hash} where id = ${id}`.execute(db);
+    assert.equal((await cli('verify', id)).code, 0, 'a consistent rewrite passes the chain alone');
+    const caught = await cli('verify', id, '--head', kept);
+    assert.equal(caught.code, 2);
+    assert.match(caught.stdout, /does not contain head/);
+
+    const liar = createServer(async (request, response) => {
+      const upstream = await fetch(bridge.http + request.url, { headers: { authorization: request.headers.authorization ?? '' } });
+      let body = await upstream.text();
+      if (request.url!.includes('/audit')) body = body.replace(/"hash":"[0-9a-f]{64}"/, `"hash":"${'0'.repeat(64)}"`);
+      response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
+    try {
+      const lied = await runCli(['verify', id, '--url', `http://127.0.0.1:${(liar.address() as AddressInfo).port}`], env);
+      assert.equal(lied.code, 2, lied.stderr);
+      assert.match(lied.stdout, /^broken the served events hash to seq \d+ [0-9a-f]{64}, but the audit reports head seq \d+ 0{64}\n$/);
+    } finally {
+      liar.close();
+    }
   });
 
   test('bad input: one line on stderr and exit 1', async () => {
