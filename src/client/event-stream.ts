@@ -32,6 +32,11 @@ function sleep(ms: number): Promise<void> {
  */
 export async function* jobEvents(transport: Transport, jobId: string, options: StreamOptions = {}): AsyncGenerator<JobEvent> {
   let last = options.after ?? 0;
+  // A finished job streams nothing after its terminal event, and a socket asked for that would wait forever.
+  if (last > 0) {
+    const job = await transport.json<{ status: string; lastSeq: number }>('GET', `/bridge/v1/jobs/${encodeURIComponent(jobId)}`);
+    if (TERMINAL_TYPES.has(job.status) && job.lastSeq <= last) return;
+  }
   let fruitless = 0;
   for (;;) {
     const reader = await SocketReader.open(transport.socketUrl(`/v1/jobs/${encodeURIComponent(jobId)}/stream`, { after: last }));

@@ -98,6 +98,8 @@ describe('optbridge CLI against a real bridge', () => {
     assert.equal((await cli('events', tspJob, '--format', 'csv')).stdout, await raw(`/bridge/v1/jobs/${tspJob}/events?format=csv`));
     const tail = (await cli('events', tspJob, '--after', '2')).stdout.trimEnd().split('\n');
     assert.equal(JSON.parse(tail[0]!).seq, 3);
+    const nerox = await collect(`${bridge.ws}/v1/jobs/${tspJob}/stream?token=${TENANT_KEYS.acme}&after=0`);
+    assert.equal((await cli('events', tspJob, '--dialect', 'nerox')).stdout, nerox.texts.map((text) => `${text}\n`).join(''));
   });
 
   for (const dialect of ['nerox', 'jaot', 'matcraft'] as const) {
@@ -223,6 +225,7 @@ describe('optbridge CLI against a real bridge', () => {
       [['watch', 'job_doesnotexist'], /^optbridge: job job_doesnotexist not found\n$/],
       [['events', tspJob, '--format', 'xml'], /^optbridge: option '--format <format>' argument 'xml' is invalid\. Allowed choices are ndjson, csv\.\n$/],
       [['events', tspJob, '--after', '-1'], /^optbridge: .*--after.*must be a non-negative integer/],
+      [['events', tspJob, '--format', 'csv', '--dialect', 'jaot'], /^optbridge: dialect= is only available with format=ndjson\n$/],
       [['submit', 'tsp', '--file', join(dir, 'missing.tsp')], /^optbridge: cannot read .*missing\.tsp: ENOENT\n$/],
       [['submit', 'tsp', '--file', file('bad.tsp', 'NAME : x\nDIMENSION : two\n')], /^optbridge: .*DIMENSION is missing or not a positive integer\n$/],
       [['submit', 'ising', '--file', file('i.json', '{}')], /^optbridge: command-argument value 'ising' is invalid/],

@@ -63,6 +63,7 @@ describe('client SDK against a real bridge', () => {
     const tail: JobEvent[] = [];
     for await (const event of job.stream({ after: 2 })) tail.push(event);
     assert.deepEqual(tail, all.slice(2).map(withoutSource));
+    for await (const event of job.stream({ after: all.length })) assert.fail(`nothing follows the terminal event, got ${event.seq}`);
   });
 
   test('maxcut, ising and LP (through the JAOT route) submit and complete', async () => {

@@ -10,8 +10,10 @@ export function registerEventsCommands(program: Command): void {
     .argument('<id>', 'job id')
     .option('--after <seq>', 'only the events after this seq', integer, 0)
     .addOption(new Option('--format <format>', 'canonical NDJSON or CSV').choices(['ndjson', 'csv']).default('ndjson'))
-    .action(async (id: string, options: { after: number; format: ExportFormat }, command: Command) => {
-      for await (const chunk of clientOf(command).jobs.export(id, { format: options.format, after: options.after })) process.stdout.write(chunk);
+    .addOption(new Option('--dialect <dialect>', "NDJSON of that dialect's messages instead of canonical events").choices(DIALECTS))
+    .action(async (id: string, options: { after: number; format: ExportFormat; dialect?: Dialect }, command: Command) => {
+      const { after, format, dialect } = options;
+      for await (const chunk of clientOf(command).jobs.export(id, { format, after, ...(dialect && { dialect }) })) process.stdout.write(chunk);
       await drained();
     });
 
