@@ -1,7 +1,7 @@
 import { recomputeChain, type RecomputedChain } from './chain.js';
 import { Job } from './job.js';
 import { neroxBody, type IsingInput, type MaxCutInput, type QuboInput, type TspInput } from './problems.js';
-import { replayMessages, type ReplayOptions } from './replay.js';
+import { replayEvents, replayMessages, type ReplayOptions } from './replay.js';
 import { textChunks, Transport, type ClientOptions } from './transport.js';
 import type { AuditReport, Dialect, ExportFormat, JobEvent, JobInfo, JobPage, JobSummary } from './types.js';
 
@@ -113,8 +113,14 @@ class Jobs {
     return recomputeChain(this.events(id), { ...options, ...(options.head && { head: options.head.toLowerCase() }) });
   }
 
+  /** Each message exactly as that dialect's client receives it in a replay (`?replay=1&speed=`). */
   replay(id: string, options: ReplayOptions & { dialect: Dialect }): AsyncGenerator<string> {
     return replayMessages(this.#transport, id, options.dialect, options);
+  }
+
+  /** The same replay as canonical events: for players that pause, change speed or scrub (reopen with `after`). */
+  replayEvents(id: string, options: ReplayOptions = {}): AsyncGenerator<JobEvent> {
+    return replayEvents(this.#transport, id, options);
   }
 
   cancel(id: string): Promise<void> {

@@ -1,11 +1,14 @@
 import { BridgeClientError } from './errors.js';
 import { SocketReader } from './socket.js';
 import type { Transport } from './transport.js';
-import type { Dialect } from './types.js';
+import { eventFromNerox } from './nerox-events.js';
+import type { Dialect, JobEvent } from './types.js';
 
 export interface ReplayOptions {
   /** The recorded pacing divided by this (0: as fast as the socket takes it). Default 1. */
   speed?: number;
+  /** Start after this seq (Mutagent's `afterEventId`; JAOT's stream takes none and replays from the start). */
+  after?: number;
 }
 
 /** Close codes of a stream the bridge refused or could not serve; a finished job closes with 1000. */
@@ -48,10 +51,11 @@ const MUTAGENT_TERMINAL = new Set(['job_completed', 'job_failed', 'job_cancelled
  * dialect's client receives it, as text. A refusal (unknown job, bad key, bad speed) throws instead.
  */
 export async function* replayMessages(transport: Transport, jobId: string, dialect: Dialect, options: ReplayOptions = {}): AsyncGenerator<string> {
-  const query = { replay: 1, speed: options.speed ?? 1 };
+  const query = { replay: 1, speed: options.speed ?? 1, ...(options.after !== undefined && { after: options.after }) };
   const id = encodeURIComponent(jobId);
   if (dialect === 'mutagent') {
-    yield* mutagentReplay(await SocketReader.open(transport.socketUrl('/ws/optimization', query)), jobId);
+    const { after: _after, ...socketQuery } = query;
+    yield* mutagentReplay(await SocketReader.open(transport.socketUrl('/ws/optimization', socketQuery)), jobId, options.after);
     return;
   }
   if (!(dialect in STREAM_PATHS)) throw new BridgeClientError('invalid_request', `unknown dialect "${dialect}"`);
@@ -81,9 +85,9 @@ export async function* replayMessages(transport: Transport, jobId: string, diale
 }
 
 /** Mutagent's socket follows many jobs and stays open: subscribe to one, end after its terminal event. */
-async function* mutagentReplay(reader: SocketReader, jobId: string): AsyncGenerator<string> {
+async function* mutagentReplay(reader: SocketReader, jobId: string, after: number | undefined): AsyncGenerator<string> {
   try {
-    reader.send(JSON.stringify({ type: 'subscribe', jobId }));
+    reader.send(JSON.stringify({ type: 'subscribe', jobId, ...(after !== undefined && { afterEventId: after }) }));
     for (;;) {
       const item = await reader.next();
       if (item.kind === 'close') {
@@ -102,4 +106,9 @@ async function* mutagentReplay(reader: SocketReader, jobId: string): AsyncGenera
   } finally {
     reader.close();
   }
+}
+
+/** A recorded job's canonical events at their recorded pace (divided by `speed`), from the Nerox replay stream. */
+export async function* replayEvents(transport: Transport, jobId: string, options: ReplayOptions = {}): AsyncGenerator<JobEvent> {
+  for await (const text of replayMessages(transport, jobId, 'nerox', options)) yield eventFromNerox(jobId, JSON.parse(text) as Record<string, unknown>);
 }

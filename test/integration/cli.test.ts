@@ -124,6 +124,10 @@ describe('optbridge CLI against a real bridge', () => {
     assert.equal(replayed.code, 0, replayed.stderr);
     assert.ok(client.texts.length > 2);
     assert.equal(replayed.stdout, client.texts.map((text) => `${text}\n`).join(''));
+    const tail = (await cli('replay', tspJob, '--dialect', 'mutagent', '--speed', '0', '--after', '2')).stdout.trimEnd().split('\n');
+    assert.equal(JSON.parse(tail[1]!).event.id, 3);
+    const nerox = (await cli('replay', tspJob, '--dialect', 'nerox', '--speed', '0', '--after', '2')).stdout.trimEnd().split('\n');
+    assert.equal(JSON.parse(nerox[0]!).x_bridge.seq, 3);
   });
 
   test('watch exits 2 for a cancelled job and 3 for a failed one', async () => {

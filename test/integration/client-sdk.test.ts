@@ -64,6 +64,9 @@ describe('client SDK against a real bridge', () => {
     for await (const event of job.stream({ after: 2 })) tail.push(event);
     assert.deepEqual(tail, all.slice(2).map(withoutSource));
     for await (const event of job.stream({ after: all.length })) assert.fail(`nothing follows the terminal event, got ${event.seq}`);
+    const replayed: JobEvent[] = [];
+    for await (const event of client.jobs.replayEvents(job.id, { speed: 0, after: 1 })) replayed.push(event);
+    assert.deepEqual(replayed, all.slice(1).map(withoutSource));
   });
 
   test('maxcut, ising and LP (through the JAOT route) submit and complete', async () => {

@@ -23,7 +23,8 @@ export function registerEventsCommands(program: Command): void {
     .argument('<id>', 'job id')
     .addOption(new Option('--dialect <dialect>', 'whose stream to replay').choices(DIALECTS).makeOptionMandatory())
     .option('--speed <n>', 'the recorded pacing divided by n (0: as fast as possible)', nonNegative, 1)
-    .action(async (id: string, options: { dialect: Dialect; speed: number }, command: Command) => {
+    .option('--after <seq>', "start after this seq (not on JAOT's stream, which takes none)", integer)
+    .action(async (id: string, options: { dialect: Dialect; speed: number; after?: number }, command: Command) => {
       for await (const message of clientOf(command).jobs.replay(id, options)) out(message);
       await drained();
     });
