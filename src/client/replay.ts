@@ -59,6 +59,9 @@ export async function* replayMessages(transport: Transport, jobId: string, diale
     return;
   }
   if (!(dialect in STREAM_PATHS)) throw new BridgeClientError('invalid_request', `unknown dialect "${dialect}"`);
+  if (dialect === 'jaot' && options.after !== undefined) {
+    throw new BridgeClientError('invalid_request', "JAOT's stream takes no after: its replay starts at the beginning");
+  }
   const reader = await SocketReader.open(transport.socketUrl(STREAM_PATHS[dialect](id), query));
   try {
     // A message of type "error" is either a refusal (a 4xxx close follows) or the job's own failure event.

@@ -233,6 +233,7 @@ describe('optbridge CLI against a real bridge', () => {
       [['submit', 'tsp', '--file', join(dir, 'missing.tsp')], /^optbridge: cannot read .*missing\.tsp: ENOENT\n$/],
       [['submit', 'tsp', '--file', file('bad.tsp', 'NAME : x\nDIMENSION : two\n')], /^optbridge: .*DIMENSION is missing or not a positive integer\n$/],
       [['submit', 'ising', '--file', file('i.json', '{}')], /^optbridge: command-argument value 'ising' is invalid/],
+      [['replay', tspJob, '--dialect', 'jaot', '--after', '2'], /^optbridge: JAOT's stream takes no after: its replay starts at the beginning\n$/],
       [['replay', tspJob, '--dialect', 'other'], /^optbridge: option '--dialect <dialect>' argument 'other' is invalid/],
       [['replay', 'job_doesnotexist', '--dialect', 'nerox'], /^optbridge: job job_doesnotexist not found\n$/],
       [['replay', 'job_doesnotexist', '--dialect', 'mutagent'], /^optbridge: Job not found\n$/],
