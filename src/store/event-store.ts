@@ -266,7 +266,7 @@ async function insertEvents(db: Kysely<Database>, events: StoredEvent[]): Promis
     on conflict (job_id, seq) do nothing`.execute(db);
 }
 
-function withRaw(event: JobEvent, raw: unknown): JobEvent {
+export function withRaw(event: JobEvent, raw: unknown): JobEvent {
   if (!event.source || raw === null || raw === undefined) return sortKeysDeep(event);
   return sortKeysDeep({ ...event, source: { ...event.source, raw } });
 }
