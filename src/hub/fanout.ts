@@ -1,5 +1,6 @@
 import type { JobEvent } from '../core/event.js';
 import { isTerminal } from '../core/event.js';
+import { instruments } from '../telemetry/metrics.js';
 
 /** The socket layer as the fan-out sees it: topics of pre-encoded bytes. uWS implements it in C++. */
 export interface TopicPublisher {
@@ -93,10 +94,13 @@ export class Fanout {
 
     for (const [dialect, encode] of this.#encoders) {
       const topic = topicOf(dialect, event.jobId);
-      if (this.#publisher.subscriberCount(topic) === 0) continue;
+      const subscribers = this.#publisher.subscriberCount(topic);
+      if (subscribers === 0) continue;
       const message = encode(event);
+      instruments.encodes.add(1, { dialect });
       if (message === null) continue;
       this.#publisher.publish(topic, message);
+      instruments.messagesDelivered.add(subscribers, { dialect });
     }
 
     if (isTerminal(event.type)) {

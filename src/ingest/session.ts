@@ -6,6 +6,7 @@ import type { EventSink } from '../core/provider.js';
 import type { Hub } from '../hub/hub.js';
 import type { JobStateUpdate } from '../store/event-store.js';
 import type { EventWriter } from '../store/event-writer.js';
+import { instruments, since } from '../telemetry/metrics.js';
 import { tracer, trace, SpanKind, type Context } from '../telemetry/tracing.js';
 
 const DEDUP_MEMORY = 4096;
@@ -84,9 +85,16 @@ export class IngestSession implements EventSink {
       this.#traceContext,
     );
     const publishContext = trace.setSpan(this.#traceContext, span);
+    instruments.eventsIngested.add(1, { provider: this.job.provider });
+    const sequenced = performance.now();
     const written = this.#writer.append({ event, hash: this.#hash }, this.#stateUpdate(event, terminal), publishContext);
     this.#lastPublish = written.then(() => {
+      const committed = performance.now();
+      instruments.pipelineStage.record(since(sequenced), { stage: 'commit' });
       this.#publishIn(publishContext, event);
+      instruments.pipelineStage.record(since(committed), { stage: 'publish' });
+      instruments.ingestToPublish.record(since(sequenced));
+      instruments.eventsPublished.add(1);
       span.end();
     });
   }

@@ -5,6 +5,7 @@ import { requireOwnJob, requireTenant, routeOptionsFor, type ServerContext } fro
 import { csv, ndjson } from './export.js';
 import { pagesAhead } from './feed.js';
 import { route } from './http.js';
+import { prometheusText } from '../telemetry/metrics.js';
 import { isReachable } from '../store/database.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
@@ -29,6 +30,12 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
   const options = routeOptionsFor(ctx, errorBody);
 
   route(ctx.app, 'get', '/healthz', options('GET /healthz'), async () => ({ status: 200, body: { status: 'ok' } }));
+
+  // Like the health checks, unauthenticated: scrapers carry no API key, and no series names a job or tenant.
+  route(ctx.app, 'get', '/metrics', options('GET /metrics'), async () => {
+    const text = await prometheusText();
+    return { status: 200, contentType: 'text/plain; version=0.0.4; charset=utf-8', stream: (async function* () { yield text; })() };
+  });
 
   route(ctx.app, 'get', '/readyz', options('GET /readyz'), async () => {
     const store = await isReachable(db);

@@ -1,5 +1,6 @@
 import type { EventStore, JobStateUpdate, StoredEvent } from './event-store.js';
 import { context, inSpan, trace, type Context, type Link } from '../telemetry/tracing.js';
+import { instruments, since } from '../telemetry/metrics.js';
 
 interface Pending {
   stored: StoredEvent;
@@ -112,7 +113,9 @@ export class EventWriter {
     };
     for (let attempt = 1; ; attempt++) {
       try {
+        const started = performance.now();
         await inSpan('store flush', spanOptions, () => this.#store.append(storeBatch, { retry: attempt > 1 }));
+        instruments.storeCommit.record(since(started));
         return;
       } catch (error) {
         this.#options.onError?.(error, attempt);

@@ -1,4 +1,5 @@
 import { asBridgeError, BridgeError } from '../../core/errors.js';
+import { instruments } from '../../telemetry/metrics.js';
 import { SpanKind, tracer, type Span } from '../../telemetry/tracing.js';
 import { credentialOf } from '../auth.js';
 import { requireTenantFor, type ServerContext } from '../context.js';
@@ -119,6 +120,7 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
     for (const ws of open) {
       if (ws.getBufferedAmount() <= maxWsBackpressureBytes) continue;
       ctx.log(`${handler.dialect} socket closed as a slow consumer: over ${maxWsBackpressureBytes} bytes unsent`);
+      instruments.slowConsumerCloses.add(1, { dialect: handler.dialect });
       endWith(ws, null, SLOW_CONSUMER_CLOSE, `slow consumer: over ${maxWsBackpressureBytes} bytes unsent; resume from your last seq`);
     }
   }, SLOW_CONSUMER_CHECK_MS).unref();
@@ -143,6 +145,7 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
     }
     state.started = true;
     open.add(ws);
+    instruments.clientsConnected.add(1, { dialect: handler.dialect });
     state.span = tracer.startSpan('ws session', { kind: SpanKind.SERVER, attributes: { 'optbridge.dialect': handler.dialect, ...(state.param && { 'optbridge.job_id': state.param }) } });
     if (handler.pingIntervalS) state.timers.push(setInterval(() => !state.closed && ws.ping(), handler.pingIntervalS * 1000));
     handler.start(ws);
@@ -221,6 +224,7 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
       if (state.countedKey) keyCounts.release(state.countedKey);
       if (!state.started) return;
       open.delete(ws);
+      instruments.clientsConnected.add(-1, { dialect: handler.dialect });
       handler.close(ws);
       state.span?.end();
     },
