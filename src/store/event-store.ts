@@ -39,8 +39,8 @@ const UNIQUE_VIOLATION = '23505';
 export class EventStore {
   readonly #db: Kysely<Database>;
   readonly #copyPool: pg.Pool | undefined;
-  readonly #inFlight = new Map<string, Promise<readonly JobEvent[]>>();
-  #pageReads = 0;
+  readonly #inFlight = new Map<string, Promise<unknown>>();
+  #queries = 0;
 
   /** `copyPool` (Postgres only) enables COPY, which Kysely does not speak; PGlite always inserts. */
   constructor(db: Kysely<Database>, copyPool?: pg.Pool) {
@@ -125,19 +125,23 @@ export class EventStore {
    */
   read(jobId: string, afterSeq: number, limit: number, options: { withRaw?: boolean } = {}): Promise<readonly JobEvent[]> {
     const withRaw = options.withRaw ?? true;
-    const key = `${jobId}\0${afterSeq}\0${limit}\0${withRaw}`;
-    let page = this.#inFlight.get(key);
-    if (!page) {
-      page = this.#readPage(jobId, afterSeq, limit, withRaw).finally(() => this.#inFlight.delete(key));
-      this.#inFlight.set(key, page);
-      this.#pageReads++;
-    }
-    return page;
+    return this.#shared(`read\0${jobId}\0${afterSeq}\0${limit}\0${withRaw}`, () => this.#readPage(jobId, afterSeq, limit, withRaw));
   }
 
-  /** Store queries `read` has made, shared ones counted once. */
-  get pageReads(): number {
-    return this.#pageReads;
+  /** One query for every caller asking the same while it runs; the answer is shared, so nobody may change it. */
+  #shared<T>(key: string, query: () => Promise<T>): Promise<T> {
+    let answer = this.#inFlight.get(key) as Promise<T> | undefined;
+    if (!answer) {
+      answer = query().finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, answer);
+      this.#queries++;
+    }
+    return answer;
+  }
+
+  /** Store queries `read` and `latest` have made, shared ones counted once. */
+  get queries(): number {
+    return this.#queries;
   }
 
   /**
@@ -184,13 +188,18 @@ export class EventStore {
     }
   }
 
-  /** The newest event at or before `atMostSeq`, of one of `types` when given (JAOT's "latest progress"). */
-  async latest(jobId: string, atMostSeq?: number, types?: readonly string[]): Promise<JobEvent | undefined> {
-    let query = this.#db.selectFrom('events').select(['event', 'raw']).where('job_id', '=', jobId);
-    if (atMostSeq !== undefined) query = query.where('seq', '<=', atMostSeq);
-    if (types) query = query.where('type', 'in', [...types]);
-    const row = await query.orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    return row && withRaw(row.event as JobEvent, row.raw);
+  /**
+   * The newest event at or before `atMostSeq`, of one of `types` when given (JAOT's "latest progress"). Every
+   * socket opening on a job asks this first, so callers asking the same at once share the query, as with `read`.
+   */
+  latest(jobId: string, atMostSeq?: number, types?: readonly string[]): Promise<JobEvent | undefined> {
+    return this.#shared(`latest\0${jobId}\0${atMostSeq ?? ''}\0${types?.join(',') ?? ''}`, async () => {
+      let query = this.#db.selectFrom('events').select(['event', 'raw']).where('job_id', '=', jobId);
+      if (atMostSeq !== undefined) query = query.where('seq', '<=', atMostSeq);
+      if (types) query = query.where('type', 'in', [...types]);
+      const row = await query.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      return row && withRaw(row.event as JobEvent, row.raw);
+    });
   }
 
   async lastEvent(jobId: string): Promise<{ seq: number; hash: string; at: string } | undefined> {
