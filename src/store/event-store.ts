@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { sortKeysDeep } from '../core/canonical.js';
 import type { JobEvent } from '../core/event.js';
 import type { JobStatus } from '../core/job.js';
+import { readEventPage } from './event-page.js';
 import type { Database } from './schema.js';
 
 export interface StoredEvent {
@@ -125,7 +126,7 @@ export class EventStore {
    */
   read(jobId: string, afterSeq: number, limit: number, options: { withRaw?: boolean } = {}): Promise<readonly JobEvent[]> {
     const withRaw = options.withRaw ?? true;
-    return this.#shared(`read\0${jobId}\0${afterSeq}\0${limit}\0${withRaw}`, () => this.#readPage(jobId, afterSeq, limit, withRaw));
+    return this.#shared(`read\0${jobId}\0${afterSeq}\0${limit}\0${withRaw}`, () => readEventPage(this.#db, jobId, afterSeq, limit, withRaw));
   }
 
   /** One query for every caller asking the same while it runs; the answer is shared, so nobody may change it. */
@@ -142,39 +143,6 @@ export class EventStore {
   /** Store queries `read` and `latest` have made, shared ones counted once. */
   get queries(): number {
     return this.#queries;
-  }
-
-  /**
-   * The page is the seq range (afterSeq, afterSeq + limit], not `seq > afterSeq … limit`: with a LIMIT alone,
-   * and a job longer than the table's stale statistics know, the planner picks a bitmap scan that sorts the
-   * whole rest of the job for every page (measured: 170 ms per 5 000-row page of a 100 000-event job,
-   * against 7 ms on the primary key). The page comes back as one JSON array (and one of raw messages), parsed
-   * in one call each: per-row decoding in the driver and per-event JSON.parse calls cost more than Postgres's
-   * aggregate (measured: 5.8 → 5.1 µs of bridge CPU per replayed event).
-   */
-  async #readPage(jobId: string, afterSeq: number, limit: number, withRaw: boolean): Promise<readonly JobEvent[]> {
-    const row = await this.#db
-      .selectFrom('events')
-      .select([
-        sql<string | null>`json_agg(event order by seq)::text`.as('events'),
-        ...(withRaw ? [sql<string | null>`json_agg(raw order by seq)::text`.as('raws')] : []),
-      ])
-      .where('job_id', '=', jobId)
-      .where('seq', '>', afterSeq)
-      .where('seq', '<=', afterSeq + limit)
-      .executeTakeFirst();
-    if (!row?.events) return [];
-    const stored = JSON.parse(row.events) as JobEvent[];
-    const raws = withRaw ? (JSON.parse((row as { raws: string }).raws) as unknown[]) : undefined;
-    const events: JobEvent[] = [];
-    for (let i = 0; i < stored.length; i++) {
-      const event = stored[i]!;
-      if (event.seq !== afterSeq + 1 + i) break;
-      const raw = raws?.[i];
-      if (raw !== null && raw !== undefined && event.source) event.source = { provider: event.source.provider, raw };
-      events.push(sortParsed(event));
-    }
-    return Object.freeze(events);
   }
 
   /** Pages through `read` with the last seq seen (a keyset cursor: constant memory, whatever the job's length). */
@@ -278,24 +246,4 @@ async function insertEvents(db: Kysely<Database>, events: StoredEvent[]): Promis
 function withRaw(event: JobEvent, raw: unknown): JobEvent {
   if (!event.source || raw === null || raw === undefined) return sortKeysDeep(event);
   return sortKeysDeep({ ...event, source: { ...event.source, raw } });
-}
-
-/**
- * sortKeysDeep for a value fresh from JSON.parse, which nothing else holds: Postgres jsonb hands keys back
- * in its own order, and live events have them sorted (`storable`). Only objects are rebuilt; arrays (long
- * solution vectors) are kept and only their objects replaced, which halves the cost of a read page.
- */
-function sortParsed<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item === 'object' && item !== null) value[i] = sortParsed(item);
-    }
-    return value;
-  }
-  const record = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record).sort()) out[key] = sortParsed(record[key]);
-  return out as T;
 }
