@@ -131,7 +131,7 @@ export function encodeJaot(event: JobEvent): string {
 }
 
 /** The message a new socket gets first: the execution's state and its latest progress, if any yet. */
-export function statusGreeting(job: Job, latest: JobEvent | undefined): string {
+export function statusGreeting(job: Pick<Job, 'id' | 'status'>, latest: JobEvent | undefined): string {
   const greeting: JaotStatus = {
     type: 'status',
     execution_id: job.id,

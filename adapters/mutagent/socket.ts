@@ -15,8 +15,8 @@ export function mountOptimizationSocket(ctx: ServerContext): void {
     unauthorizedMessage: 'Invalid or missing API key',
     initialState: (base) => Object.assign(base, { replaySpeed: null, subscriptions: new Map(), queue: Promise.resolve(), inFlight: 0 }),
     errorFrame: (error) => errorFrame(error),
-    async admit(_ctx, state) {
-      state.replaySpeed = parseReplay(state.query);
+    async admit(_ctx, state, query) {
+      state.replaySpeed = parseReplay(query);
     },
     start() {},
     message: (ws, text) => receive(ctx, ws, text),

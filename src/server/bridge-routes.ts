@@ -1,5 +1,6 @@
 import { JOB_ID_PATTERN } from '../core/ids.js';
 import { BridgeError, invalid } from '../core/errors.js';
+import { auditJob } from './audit.js';
 import { requireOwnJob, requireTenant, routeOptionsFor, type ServerContext } from './context.js';
 import { csv, ndjson } from './export.js';
 import { pagesAhead } from './feed.js';
@@ -9,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 const MAX_PAGE = 1000;
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 function errorBody(error: BridgeError): unknown {
   return { error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
@@ -68,5 +70,12 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
       status: 200,
       body: { job_id: job.id, events, next_after: events.length === limit ? events.at(-1)!.seq : null },
     };
+  });
+
+  route(ctx.app, 'get', '/bridge/v1/jobs/:id/audit', options('GET /bridge/v1/jobs/{id}/audit'), async (request) => {
+    const job = await requireOwnJob(ctx, request);
+    const head = request.query.get('head') ?? undefined;
+    if (head !== undefined && !SHA256_HEX.test(head)) throw invalid('head must be a sha256 hash: 64 hex digits, as verify reports it');
+    return { status: 200, body: await auditJob(db, job, head?.toLowerCase()) };
   });
 }

@@ -1,7 +1,8 @@
 import { asBridgeError, notFound, type BridgeError } from '../core/errors.js';
 import { isTerminal, type JobEvent, type JobEventType } from '../core/event.js';
-import type { Job } from '../core/job.js';
+import { SingleFlight } from '../core/single-flight.js';
 import { topicOf } from '../hub/fanout.js';
+import type { JobSummary } from '../store/job-repository.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
 import { catchUpThenJoin, leaveFeed, replay, sendEncoded, type Feed } from './feed.js';
@@ -17,7 +18,7 @@ import type { WebSocket } from './uws.js';
 export interface JobStreamOptions {
   errorFrame(error: BridgeError, jobId: string): string;
   /** First message on a new socket, e.g. JAOT's `status` with the latest progress. */
-  greeting?(job: Job, latest: JobEvent | undefined): string;
+  greeting?(job: JobSummary, latest: JobEvent | undefined): string;
   /** The types `latest` is drawn from (JAOT: the progress-like ones); the job's last event when absent. */
   readonly greetingTypes?: readonly JobEventType[];
   /** Answers a client text frame (JAOT "ping" → "pong"); throws BridgeError for input the dialect rejects. */
@@ -35,7 +36,8 @@ export interface JobStreamOptions {
 }
 
 interface JobSocket extends LifecycleState {
-  job?: Job;
+  /** Held only until the stream starts: every socket of a storm would otherwise keep its own copy. */
+  job?: JobSummary;
   after: number | null;
   replaySpeed: number | null;
   feed?: Feed;
@@ -44,6 +46,12 @@ interface JobSocket extends LifecycleState {
 /** Mounts one job-per-URL stream route (Nerox, JAOT, MatCraft; Mutagent multiplexes its own). */
 export function mountJobStream(ctx: ServerContext, dialect: Dialect, patterns: readonly string[], options: JobStreamOptions): void {
   const socketsByJob = new Map<string, Set<WebSocket<JobSocket>>>();
+  const jobLookups = new SingleFlight<JobSummary | undefined>();
+  const latestLookups = new SingleFlight<JobEvent | undefined>();
+  const reads: StreamReads = {
+    job: (id, tenantId) => jobLookups.run(`${tenantId}/${id}`, () => ctx.jobs.summaryForTenant(id, tenantId)),
+    latest: (id) => latestLookups.run(id, () => ctx.events.latest(id)),
+  };
 
   ctx.fanout.onTerminal((event) => {
     const sockets = socketsByJob.get(event.jobId);
@@ -64,12 +72,12 @@ export function mountJobStream(ctx: ServerContext, dialect: Dialect, patterns: r
     dialect: dialect.name,
     initialState: (base) => Object.assign(base, { after: null, replaySpeed: null }),
     errorFrame: (error, state) => options.errorFrame(error, state.param),
-    async admit(_ctx, state) {
-      const job = await ctx.jobs.getForTenant(state.param, state.tenantId!);
+    async admit(_ctx, state, query) {
+      const job = await reads.job(state.param, state.tenantId!);
       if (!job) throw notFound(`job ${state.param}`);
       state.job = job;
-      state.after = options.acceptsAfter ? parseSeq(state.query.get('after'), 'after') : null;
-      state.replaySpeed = parseReplay(state.query);
+      state.after = options.acceptsAfter ? parseSeq(query.get('after'), 'after') : null;
+      state.replaySpeed = parseReplay(query);
     },
     start(ws) {
       const state = ws.getUserData();
@@ -77,7 +85,7 @@ export function mountJobStream(ctx: ServerContext, dialect: Dialect, patterns: r
       if (!sockets) socketsByJob.set(state.param, (sockets = new Set()));
       sockets.add(ws);
       if (options.idleCloseS) watchIdle(ctx, ws, options.idleCloseS);
-      void stream(ctx, dialect, options, ws, (error) => fail(ws, error)).catch((error: unknown) => fail(ws, error));
+      void stream(ctx, dialect, options, reads, ws, (error) => fail(ws, error)).catch((error: unknown) => fail(ws, error));
     },
     message(ws, text) {
       const reply = options.onMessage(text, ws.getUserData().param);
@@ -108,10 +116,24 @@ function watchIdle(ctx: ServerContext, ws: WebSocket<JobSocket>, idleS: number):
   );
 }
 
-async function stream(ctx: ServerContext, dialect: Dialect, options: JobStreamOptions, ws: WebSocket<JobSocket>, fail: (error: unknown) => void): Promise<void> {
+/** What every socket of a job asks when it opens, each shared by the sockets that ask at the same time. */
+interface StreamReads {
+  job(id: string, tenantId: string): Promise<JobSummary | undefined>;
+  latest(id: string): Promise<JobEvent | undefined>;
+}
+
+async function stream(
+  ctx: ServerContext,
+  dialect: Dialect,
+  options: JobStreamOptions,
+  reads: StreamReads,
+  ws: WebSocket<JobSocket>,
+  fail: (error: unknown) => void,
+): Promise<void> {
   const state = ws.getUserData();
   const job = state.job!;
-  const last = await ctx.events.latest(job.id);
+  delete state.job;
+  const last = await reads.latest(job.id);
   const lastSeq = last?.seq ?? 0;
   // Not the job row: it was read at upgrade and may predate the job's end, which would leave the socket
   // joined live after the terminal event and waiting forever.

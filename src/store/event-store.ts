@@ -4,6 +4,7 @@ import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sortKeysDeep } from '../core/canonical.js';
+import { SingleFlight } from '../core/single-flight.js';
 import type { JobEvent } from '../core/event.js';
 import type { JobStatus } from '../core/job.js';
 import { readEventPage } from './event-page.js';
@@ -40,7 +41,8 @@ const UNIQUE_VIOLATION = '23505';
 export class EventStore {
   readonly #db: Kysely<Database>;
   readonly #copyPool: pg.Pool | undefined;
-  readonly #inFlight = new Map<string, Promise<unknown>>();
+  readonly #pages = new SingleFlight<readonly JobEvent[]>();
+  readonly #latest = new SingleFlight<JobEvent | undefined>();
   #queries = 0;
 
   /** `copyPool` (Postgres only) enables COPY, which Kysely does not speak; PGlite always inserts. */
@@ -126,18 +128,10 @@ export class EventStore {
    */
   read(jobId: string, afterSeq: number, limit: number, options: { withRaw?: boolean } = {}): Promise<readonly JobEvent[]> {
     const withRaw = options.withRaw ?? true;
-    return this.#shared(`read\0${jobId}\0${afterSeq}\0${limit}\0${withRaw}`, () => readEventPage(this.#db, jobId, afterSeq, limit, withRaw));
-  }
-
-  /** One query for every caller asking the same while it runs; the answer is shared, so nobody may change it. */
-  #shared<T>(key: string, query: () => Promise<T>): Promise<T> {
-    let answer = this.#inFlight.get(key) as Promise<T> | undefined;
-    if (!answer) {
-      answer = query().finally(() => this.#inFlight.delete(key));
-      this.#inFlight.set(key, answer);
+    return this.#pages.run(`${jobId}\0${afterSeq}\0${limit}\0${withRaw}`, () => {
       this.#queries++;
-    }
-    return answer;
+      return readEventPage(this.#db, jobId, afterSeq, limit, withRaw);
+    });
   }
 
   /** Store queries `read` and `latest` have made, shared ones counted once. */
@@ -161,7 +155,8 @@ export class EventStore {
    * socket opening on a job asks this first, so callers asking the same at once share the query, as with `read`.
    */
   latest(jobId: string, atMostSeq?: number, types?: readonly string[]): Promise<JobEvent | undefined> {
-    return this.#shared(`latest\0${jobId}\0${atMostSeq ?? ''}\0${types?.join(',') ?? ''}`, async () => {
+    return this.#latest.run(`${jobId}\0${atMostSeq ?? ''}\0${types?.join(',') ?? ''}`, async () => {
+      this.#queries++;
       let query = this.#db.selectFrom('events').select(['event', 'raw']).where('job_id', '=', jobId);
       if (atMostSeq !== undefined) query = query.where('seq', '<=', atMostSeq);
       if (types) query = query.where('type', 'in', [...types]);
@@ -243,7 +238,7 @@ async function insertEvents(db: Kysely<Database>, events: StoredEvent[]): Promis
     on conflict (job_id, seq) do nothing`.execute(db);
 }
 
-function withRaw(event: JobEvent, raw: unknown): JobEvent {
+export function withRaw(event: JobEvent, raw: unknown): JobEvent {
   if (!event.source || raw === null || raw === undefined) return sortKeysDeep(event);
   return sortKeysDeep({ ...event, source: { ...event.source, raw } });
 }

@@ -53,15 +53,19 @@ export class JobRepository {
     return row && toJob(row);
   }
 
+  /** The job without its problem (up to 8 MB), for what only needs to know it exists and how it stands: a socket. */
+  async summaryForTenant(id: string, tenantId: string): Promise<JobSummary | undefined> {
+    if (!JOB_ID_PATTERN.test(id)) return undefined;
+    const row = await this.#db.selectFrom('jobs').select(SUMMARY_COLUMNS).where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+    return row && toSummary(row);
+  }
+
   /** Newest first, without their problems: a page of jobs must not load a page of (up to 8 MB) problem bodies. */
-  async list(tenantId: string, options: { limit: number; before?: string }): Promise<Omit<Job, 'problem'>[]> {
+  async list(tenantId: string, options: { limit: number; before?: string }): Promise<JobSummary[]> {
     let query = this.#db.selectFrom('jobs').select(SUMMARY_COLUMNS).where('tenant_id', '=', tenantId);
     if (options.before) query = query.where('id', '<', options.before);
     const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
-    return rows.map((row) => {
-      const { problem: _none, ...job } = toJob({ ...row, problem: null });
-      return job;
-    });
+    return rows.map(toSummary);
   }
 
   async setUpstreamId(id: string, upstreamId: string): Promise<void> {
@@ -85,6 +89,13 @@ export class JobRepository {
       .execute();
     return rows.map(toJob);
   }
+}
+
+export type JobSummary = Omit<Job, 'problem'>;
+
+function toSummary(row: Omit<Selectable<JobsTable>, 'problem'>): JobSummary {
+  const { problem: _none, ...job } = toJob({ ...row, problem: null });
+  return job;
 }
 
 const SUMMARY_COLUMNS = [

@@ -167,11 +167,14 @@ describe('upstream failures, cancel and keepalive', () => {
   }
 
   test('matcraft: its server ping frames are answered, so the one connection lives through the campaign', async () => {
-    const pinging = await startMatcraftSim({ pingIntervalMs: 100, job: { events: 40, intervalMs: 15 } });
+    // Held until the bridge is connected: MatCraft replays nothing, so messages sent before would be a gap.
+    const pinging = await startMatcraftSim({ pingIntervalMs: 100, job: { events: 40, intervalMs: 15, autoStart: false } });
     const matcraftOnly = await startVendorBridge(suite.store, { matcraft: pinging });
     try {
       const jobId = await submit(matcraftOnly, 'matcraft');
       const upstreamId = await upstreamIdOf(matcraftOnly, jobId);
+      await waitFor(() => pinging.connectionsFor(upstreamId) === 1);
+      pinging.startJob(upstreamId);
       const { job, events } = await finished(matcraftOnly, jobId);
       assert.equal(job.status, 'completed');
       assert.equal(pinging.connectionsFor(upstreamId), 1);

@@ -10,7 +10,8 @@ import type { WebSocket, WebSocketBehavior } from '../uws.js';
 export interface LifecycleState extends SocketState {
   /** The route's `:id`, when its pattern has one. */
   readonly param: string;
-  readonly query: URLSearchParams;
+  /** Handed to admission, then dropped: an open socket keeps only what it needs. */
+  query?: URLSearchParams;
   credential?: string;
   tenantId?: string;
   /** Set once admitted and started; a socket refused or closed during admission never is. */
@@ -39,7 +40,7 @@ export interface SocketHandler<S extends LifecycleState> {
   /** The dialect's error frame; `state` tells which job the socket is about. */
   errorFrame(error: BridgeError, state: S): string;
   /** Checks what the URL asks for beyond the key (the job, the query); throws BridgeError to refuse. */
-  admit?(ctx: ServerContext, state: S): Promise<void>;
+  admit?(ctx: ServerContext, state: S, query: URLSearchParams): Promise<void>;
   start(ws: WebSocket<S>): void;
   /** Answers one client frame; a BridgeError thrown here is sent as the error frame and the socket stays open. */
   message(ws: WebSocket<S>, text: string): void;
@@ -50,6 +51,16 @@ export interface SocketHandler<S extends LifecycleState> {
   /** Simultaneous sockets per API key, counted across every pattern of the handler (MatCraft: 10). */
   readonly maxSocketsPerKey?: number;
 }
+
+/**
+ * A subscriber whose send buffer passes `limits.maxWsBackpressureBytes` is closed with this code and a reason
+ * naming the limit, so it knows to resume (`?after=`, `afterEventId`) rather than take the end for a normal one.
+ */
+export const SLOW_CONSUMER_CLOSE = 4008;
+/** How often send buffers are checked. */
+const SLOW_CONSUMER_CHECK_MS = 250;
+/** Room above the limit for what one check interval can bring; past it uWS drops the socket at once (1006). */
+const BACKPRESSURE_HEADROOM_BYTES = 8 * 1024 * 1024;
 
 export const CLOSE_CODES: Record<string, number> = {
   unauthorized: 4001,
@@ -102,13 +113,24 @@ class KeyCounts {
 export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patterns: readonly string[], handler: SocketHandler<S>): void {
   const { maxWsPayloadBytes, maxWsBackpressureBytes } = ctx.config.limits;
   const keyCounts = new KeyCounts();
+  const open = new Set<WebSocket<S>>();
+  // A live topic publish does not wait for a slow reader: the buffer is what tells, and it is checked here.
+  setInterval(() => {
+    for (const ws of open) {
+      if (ws.getBufferedAmount() <= maxWsBackpressureBytes) continue;
+      ctx.log(`${handler.dialect} socket closed as a slow consumer: over ${maxWsBackpressureBytes} bytes unsent`);
+      endWith(ws, null, SLOW_CONSUMER_CLOSE, `slow consumer: over ${maxWsBackpressureBytes} bytes unsent; resume from your last seq`);
+    }
+  }, SLOW_CONSUMER_CHECK_MS).unref();
 
   /** Key, then the handler's checks, then the key's socket limit: a refusal is the dialect's frame and code. */
   const admit = async (ws: WebSocket<S>): Promise<void> => {
     const state = ws.getUserData();
+    const query = state.query!;
+    delete state.query;
     try {
       state.tenantId = await requireTenantFor(ctx, state.credential, handler.unauthorizedMessage);
-      await handler.admit?.(ctx, state);
+      await handler.admit?.(ctx, state, query);
     } catch (error) {
       refuse(ws, handler.errorFrame(asBridgeError(error), state), asBridgeError(error));
       return;
@@ -120,6 +142,7 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
       state.countedKey = state.credential;
     }
     state.started = true;
+    open.add(ws);
     state.span = tracer.startSpan('ws session', { kind: SpanKind.SERVER, attributes: { 'optbridge.dialect': handler.dialect, ...(state.param && { 'optbridge.job_id': state.param }) } });
     if (handler.pingIntervalS) state.timers.push(setInterval(() => !state.closed && ws.ping(), handler.pingIntervalS * 1000));
     handler.start(ws);
@@ -137,8 +160,9 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
 
   const behavior: WebSocketBehavior<S> = {
     maxPayloadLength: hardPayloadCap(maxWsPayloadBytes),
-    maxBackpressure: maxWsBackpressureBytes,
-    // A subscriber past the limit would silently miss published events; closed, it resumes where it was.
+    // The check above closes a slow subscriber with a reason first; uWS drops one that outruns even the
+    // headroom, as a subscriber past its limit would otherwise silently miss published events.
+    maxBackpressure: maxWsBackpressureBytes + BACKPRESSURE_HEADROOM_BYTES,
     closeOnBackpressureLimit: 1,
     idleTimeout: handler.pingIntervalS ? 0 : 120,
     sendPingsAutomatically: !handler.pingIntervalS,
@@ -165,10 +189,12 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
 
     open: (ws) => {
       const state = ws.getUserData();
-      state.admission = admit(ws).catch((error: unknown) => {
-        ctx.log(`${handler.dialect} socket admission failed: ${(error as Error).stack ?? String(error)}`);
-        refuse(ws, handler.errorFrame(asBridgeError(error), state), asBridgeError(error));
-      });
+      state.admission = admit(ws)
+        .catch((error: unknown) => {
+          ctx.log(`${handler.dialect} socket admission failed: ${(error as Error).stack ?? String(error)}`);
+          refuse(ws, handler.errorFrame(asBridgeError(error), state), asBridgeError(error));
+        })
+        .finally(() => delete state.admission);
     },
 
     message: (ws, message) => {
@@ -194,6 +220,7 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
       for (const timer of state.timers) clearInterval(timer);
       if (state.countedKey) keyCounts.release(state.countedKey);
       if (!state.started) return;
+      open.delete(ws);
       handler.close(ws);
       state.span?.end();
     },

@@ -1,0 +1,12 @@
+/** The optbridge client SDK (`optbridge/client`): Node 20 and browsers alike. */
+export { Client, type BinaryKind } from './client.js';
+export { BridgeClientError } from './errors.js';
+export { Job } from './job.js';
+export type { ClientOptions } from './transport.js';
+export type { StreamOptions } from './event-stream.js';
+export type { ReplayOptions } from './replay.js';
+export type { RecomputedChain } from './chain.js';
+export { chainStep } from './chain.js';
+export type { IsingInput, MaxCutInput, QuboInput, SolveOptions, TspInput } from './problems.js';
+export { DIALECTS } from './types.js';
+export type * from './types.js';
