@@ -4,8 +4,10 @@ import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sortKeysDeep } from '../core/canonical.js';
+import { SingleFlight } from '../core/single-flight.js';
 import type { JobEvent } from '../core/event.js';
 import type { JobStatus } from '../core/job.js';
+import { readEventPage } from './event-page.js';
 import type { Database } from './schema.js';
 
 export interface StoredEvent {
@@ -39,8 +41,9 @@ const UNIQUE_VIOLATION = '23505';
 export class EventStore {
   readonly #db: Kysely<Database>;
   readonly #copyPool: pg.Pool | undefined;
-  readonly #inFlight = new Map<string, Promise<readonly JobEvent[]>>();
-  #pageReads = 0;
+  readonly #pages = new SingleFlight<readonly JobEvent[]>();
+  readonly #latest = new SingleFlight<JobEvent | undefined>();
+  #queries = 0;
 
   /** `copyPool` (Postgres only) enables COPY, which Kysely does not speak; PGlite always inserts. */
   constructor(db: Kysely<Database>, copyPool?: pg.Pool) {
@@ -125,52 +128,15 @@ export class EventStore {
    */
   read(jobId: string, afterSeq: number, limit: number, options: { withRaw?: boolean } = {}): Promise<readonly JobEvent[]> {
     const withRaw = options.withRaw ?? true;
-    const key = `${jobId}\0${afterSeq}\0${limit}\0${withRaw}`;
-    let page = this.#inFlight.get(key);
-    if (!page) {
-      page = this.#readPage(jobId, afterSeq, limit, withRaw).finally(() => this.#inFlight.delete(key));
-      this.#inFlight.set(key, page);
-      this.#pageReads++;
-    }
-    return page;
+    return this.#pages.run(`${jobId}\0${afterSeq}\0${limit}\0${withRaw}`, () => {
+      this.#queries++;
+      return readEventPage(this.#db, jobId, afterSeq, limit, withRaw);
+    });
   }
 
-  /** Store queries `read` has made, shared ones counted once. */
-  get pageReads(): number {
-    return this.#pageReads;
-  }
-
-  /**
-   * The page is the seq range (afterSeq, afterSeq + limit], not `seq > afterSeq … limit`: with a LIMIT alone,
-   * and a job longer than the table's stale statistics know, the planner picks a bitmap scan that sorts the
-   * whole rest of the job for every page (measured: 170 ms per 5 000-row page of a 100 000-event job,
-   * against 7 ms on the primary key). The page comes back as one JSON array (and one of raw messages), parsed
-   * in one call each: per-row decoding in the driver and per-event JSON.parse calls cost more than Postgres's
-   * aggregate (measured: 5.8 → 5.1 µs of bridge CPU per replayed event).
-   */
-  async #readPage(jobId: string, afterSeq: number, limit: number, withRaw: boolean): Promise<readonly JobEvent[]> {
-    const row = await this.#db
-      .selectFrom('events')
-      .select([
-        sql<string | null>`json_agg(event order by seq)::text`.as('events'),
-        ...(withRaw ? [sql<string | null>`json_agg(raw order by seq)::text`.as('raws')] : []),
-      ])
-      .where('job_id', '=', jobId)
-      .where('seq', '>', afterSeq)
-      .where('seq', '<=', afterSeq + limit)
-      .executeTakeFirst();
-    if (!row?.events) return [];
-    const stored = JSON.parse(row.events) as JobEvent[];
-    const raws = withRaw ? (JSON.parse((row as { raws: string }).raws) as unknown[]) : undefined;
-    const events: JobEvent[] = [];
-    for (let i = 0; i < stored.length; i++) {
-      const event = stored[i]!;
-      if (event.seq !== afterSeq + 1 + i) break;
-      const raw = raws?.[i];
-      if (raw !== null && raw !== undefined && event.source) event.source = { provider: event.source.provider, raw };
-      events.push(sortParsed(event));
-    }
-    return Object.freeze(events);
+  /** Store queries `read` and `latest` have made, shared ones counted once. */
+  get queries(): number {
+    return this.#queries;
   }
 
   /** Pages through `read` with the last seq seen (a keyset cursor: constant memory, whatever the job's length). */
@@ -184,13 +150,19 @@ export class EventStore {
     }
   }
 
-  /** The newest event at or before `atMostSeq`, of one of `types` when given (JAOT's "latest progress"). */
-  async latest(jobId: string, atMostSeq?: number, types?: readonly string[]): Promise<JobEvent | undefined> {
-    let query = this.#db.selectFrom('events').select(['event', 'raw']).where('job_id', '=', jobId);
-    if (atMostSeq !== undefined) query = query.where('seq', '<=', atMostSeq);
-    if (types) query = query.where('type', 'in', [...types]);
-    const row = await query.orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    return row && withRaw(row.event as JobEvent, row.raw);
+  /**
+   * The newest event at or before `atMostSeq`, of one of `types` when given (JAOT's "latest progress"). Every
+   * socket opening on a job asks this first, so callers asking the same at once share the query, as with `read`.
+   */
+  latest(jobId: string, atMostSeq?: number, types?: readonly string[]): Promise<JobEvent | undefined> {
+    return this.#latest.run(`${jobId}\0${atMostSeq ?? ''}\0${types?.join(',') ?? ''}`, async () => {
+      this.#queries++;
+      let query = this.#db.selectFrom('events').select(['event', 'raw']).where('job_id', '=', jobId);
+      if (atMostSeq !== undefined) query = query.where('seq', '<=', atMostSeq);
+      if (types) query = query.where('type', 'in', [...types]);
+      const row = await query.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      return row && withRaw(row.event as JobEvent, row.raw);
+    });
   }
 
   async lastEvent(jobId: string): Promise<{ seq: number; hash: string; at: string } | undefined> {
@@ -269,24 +241,4 @@ async function insertEvents(db: Kysely<Database>, events: StoredEvent[]): Promis
 export function withRaw(event: JobEvent, raw: unknown): JobEvent {
   if (!event.source || raw === null || raw === undefined) return sortKeysDeep(event);
   return sortKeysDeep({ ...event, source: { ...event.source, raw } });
-}
-
-/**
- * sortKeysDeep for a value fresh from JSON.parse, which nothing else holds: Postgres jsonb hands keys back
- * in its own order, and live events have them sorted (`storable`). Only objects are rebuilt; arrays (long
- * solution vectors) are kept and only their objects replaced, which halves the cost of a read page.
- */
-function sortParsed<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item === 'object' && item !== null) value[i] = sortParsed(item);
-    }
-    return value;
-  }
-  const record = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record).sort()) out[key] = sortParsed(record[key]);
-  return out as T;
 }

@@ -49,30 +49,30 @@ for (const kind of STORES) {
     });
 
     test('two readers of the same page at once are served by one read, and get the same events', async () => {
-      const before = store.pageReads;
+      const before = store.queries;
       const [a, b] = await Promise.all([store.read(JOB, 100, PAGE_SIZE, { withRaw: false }), store.read(JOB, 100, PAGE_SIZE, { withRaw: false })]);
-      assert.equal(store.pageReads - before, 1);
+      assert.equal(store.queries - before, 1);
       assert.equal(a, b);
       assert.deepEqual(a.map((e) => e.seq), range(101, 100 + PAGE_SIZE));
     });
 
     test('only reads in flight are shared: a later reader, another position or another form reads again', async () => {
-      const before = store.pageReads;
+      const before = store.queries;
       const first = await store.read(JOB, 0, PAGE_SIZE);
       const again = await store.read(JOB, 0, PAGE_SIZE);
       await Promise.all([store.read(JOB, 1, PAGE_SIZE), store.read(JOB, 0, PAGE_SIZE - 1), store.read(JOB, 0, PAGE_SIZE, { withRaw: false })]);
-      assert.equal(store.pageReads - before, 5);
+      assert.equal(store.queries - before, 5);
       assert.notEqual(first, again);
       assert.deepEqual(first, again);
     });
 
     test('two sockets catching up side by side from the same seq share every page, read ahead', async () => {
       const readAll = async (readers: AsyncGenerator<readonly { seq: number }[]>[]): Promise<{ reads: number; seen: number[][] }> => {
-        const before = store.pageReads;
+        const before = store.queries;
         const seen: number[][] = readers.map(() => []);
         for (;;) {
           const pages = await Promise.all(readers.map((reader) => reader.next()));
-          if (pages.every((page) => page.done)) return { reads: store.pageReads - before, seen };
+          if (pages.every((page) => page.done)) return { reads: store.queries - before, seen };
           for (const page of pages) assert.equal(page.value, pages[0]!.value, 'the same page object: one read, one encoding');
           for (const [i, page] of pages.entries()) seen[i]!.push(...(page.value ?? []).map((event: { seq: number }) => event.seq));
         }
@@ -83,6 +83,14 @@ for (const kind of STORES) {
       assert.ok(alone.reads >= Math.ceil(EVENTS / STORE_PAGE));
       assert.equal(together.reads, alone.reads, 'two readers cost the store what one does');
       assert.deepEqual(together.seen, [range(101, EVENTS), range(101, EVENTS)]);
+    });
+
+    test('a storm of sockets opening on one job asks for its latest event once', async () => {
+      const before = store.queries;
+      const answers = await Promise.all(Array.from({ length: 20 }, () => store.latest(JOB)));
+      assert.equal(store.queries - before, 1);
+      assert.ok(answers.every((answer) => answer === answers[0]));
+      assert.equal(answers[0]!.seq, EVENTS);
     });
 
     test('events read back are as the live event was: keys sorted at every depth, raw upstream message back under source', async () => {
