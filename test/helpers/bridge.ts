@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { startBridge, type Bridge } from '../../src/bridge.js';
@@ -55,6 +56,26 @@ export async function startTestBridge(
     ws: `ws://127.0.0.1:${bridge.port}`,
     close: () => bridge.close(),
   };
+}
+
+/** What a suite's hooks set up: read its fields inside tests, once `before` has run. */
+export interface BridgeSuite {
+  store: StoreHandle;
+  bridge: TestBridge;
+}
+
+/** Registers hooks in the calling `describe` that open a store and a bridge before its tests and close both after. */
+export function useTestBridge(kind: StoreKind = 'postgres', options: Parameters<typeof startTestBridge>[1] = {}): BridgeSuite {
+  const suite = {} as BridgeSuite;
+  before(async () => {
+    suite.store = await openTestStore(kind);
+    suite.bridge = await startTestBridge(suite.store, options);
+  });
+  after(async () => {
+    await suite.bridge.close();
+    await suite.store.dispose();
+  });
+  return suite;
 }
 
 export async function api(

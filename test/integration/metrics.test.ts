@@ -1,7 +1,7 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { openTestStore, startTestBridge, submitTsp, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { submitTsp, TENANT_KEYS, useTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { collect } from '../helpers/ws-client.js';
 
 type Families = ReturnType<typeof parsePrometheusTextFormat>;
@@ -28,27 +28,16 @@ function valueOf(families: Families, name: string, labels: Record<string, string
 }
 
 describe('GET /metrics', () => {
-  let store: StoreHandle;
-  let bridge: TestBridge;
-
-  before(async () => {
-    store = await openTestStore('postgres');
-    bridge = await startTestBridge(store);
-  });
-
-  after(async () => {
-    await bridge.close();
-    await store.dispose();
-  });
+  const suite = useTestBridge('postgres');
 
   test('parses as Prometheus text, and its counters move as the traffic says', async () => {
-    const before = await scrape(bridge);
-    const jobId = await submitTsp(bridge, 0.5, 4);
+    const before = await scrape(suite.bridge);
+    const jobId = await submitTsp(suite.bridge, 0.5, 4);
     const watched = await Promise.all([
-      collect(`${bridge.ws}/v1/jobs/${jobId}/stream?token=${TENANT_KEYS.acme}&after=0`),
-      collect(`${bridge.ws}/api/v1/ws/campaigns/${jobId}?token=${TENANT_KEYS.acme}&after=0`),
+      collect(`${suite.bridge.ws}/v1/jobs/${jobId}/stream?token=${TENANT_KEYS.acme}&after=0`),
+      collect(`${suite.bridge.ws}/api/v1/ws/campaigns/${jobId}?token=${TENANT_KEYS.acme}&after=0`),
     ]);
-    const afterRun = await scrape(bridge);
+    const afterRun = await scrape(suite.bridge);
 
     const events = watched[0].messages.length;
     const ingested = valueOf(afterRun, 'optbridge_events_ingested_total', { provider: 'builtin' }) - valueOf(before, 'optbridge_events_ingested_total', { provider: 'builtin' });
