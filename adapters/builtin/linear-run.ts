@@ -2,7 +2,7 @@ import { invalid } from '../../src/core/errors.js';
 import type { EventSink } from '../../src/core/provider.js';
 import { ModelError } from '../../src/solver/lp/linear-expression.js';
 import { parseLinearModel } from '../../src/solver/lp/linear-model.js';
-import { solveLinear, type LinearOutcome } from '../../src/solver/lp.js';
+import { solveLinear, type LinearOutcome } from '../../src/solver/lp/linear-solve.js';
 import type { QueueHooks } from '../../src/solver/index.js';
 
 const now = (): string => new Date().toISOString();

@@ -2,8 +2,8 @@ import { invalid } from '../../src/core/errors.js';
 import type { SolveParams } from '../../src/core/job.js';
 import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from '../../src/core/problem.js';
 import { isRecord, takeProvider } from '../../src/core/json.js';
-import { FormatError, parseGset } from '../../src/solver/formats.js';
-import { validateProblem } from '../../src/solver/validate.js';
+import { FormatError, parseGset } from '../../src/core/problem-formats.js';
+import { validateProblem } from '../../src/core/problem-checks.js';
 
 /** Messages on `/v1/jobs/{id}/stream`, as nerox.txt documents them. */
 export interface NeroxProgress {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { FormatError, parseTsplib } from '../solver/formats.js';
+import { FormatError, parseTsplib } from '../core/problem-formats.js';
 import { BridgeClientError } from '../client/errors.js';
 
 export const SUBMIT_KINDS = ['tsp', 'qubo', 'maxcut', 'lp'] as const;

@@ -1,18 +1,19 @@
 import { invalid } from '../core/errors.js';
 import type { IsingProblem } from '../core/problem.js';
-import type { EngineResult } from './engine.js';
-import { isingAsQubo, spinsOf } from './ising.js';
-import { freshSeed } from './random.js';
-import { checkClaimedEnergy } from './score.js';
+import type { EngineResult } from './annealing/engine.js';
+import { isingAsQubo, spinsOf } from './annealing/ising.js';
+import { freshSeed } from './annealing/random.js';
+import { checkClaimedEnergy } from './annealing/score.js';
 import type { AnnealingProblem, SolveOutcome, SolveProgress, SolveRequest } from './types.js';
-import { validateProblem } from './validate.js';
-import { runWorkerJob } from './worker-job.js';
-import type { AnnealJob } from './worker-protocol.js';
+import { validateProblem } from '../core/problem-checks.js';
+import { runWorkerJob } from './workers/worker-job.js';
+import type { AnnealJob } from './workers/worker-protocol.js';
 
 export type { AnnealingProblem, SolveOutcome, SolveProgress, SolveRequest, SolverProblem, StopReason } from './types.js';
-export { type LinearOptions, type LinearOutcome, type LinearProgress, solveLinear } from './lp.js';
+export { type LinearOptions, type LinearOutcome, type LinearProgress, solveLinear } from './lp/linear-solve.js';
 export { ModelError } from './lp/linear-expression.js';
-export { CancelledBeforeStart, type QueueHooks } from './worker-job.js';
+export { CancelledBeforeStart } from './workers/worker-job.js';
+export type { QueueHooks } from './types.js';
 
 const DEFAULT_TIME_LIMIT_S = 10;
 

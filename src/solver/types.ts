@@ -1,6 +1,13 @@
 import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
 import type { SolveParams } from '../core/job.js';
-import type { QueueHooks } from './worker-job.js';
+
+/** What a job hears about its turn for a solver thread. */
+export interface QueueHooks {
+  /** Every thread is busy: the job waits. */
+  onQueued?(): void;
+  /** The job has a thread and starts now, its time limit with it. */
+  onStarted?(): void;
+}
 
 /** What the annealing engines run; an Ising problem reaches them as its QUBO (ising.ts). */
 export type AnnealingProblem = TspProblem | QuboProblem | MaxCutProblem;

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { replaceSection } from './readme.js';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { AnnealingProblem } from '../../src/solver/types.js';
-import { parseBqp, parseGset, parseTsplib } from '../../src/solver/formats.js';
+import { parseBqp, parseGset, parseTsplib } from '../../src/core/problem-formats.js';
 import { solveAnnealing } from '../../src/solver/index.js';
 import type { SolveOutcome } from '../../src/solver/types.js';
 

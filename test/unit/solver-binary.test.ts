@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { IsingProblem, MaxCutProblem, QuboProblem } from '../../src/core/problem.js';
-import { parseBqp } from '../../src/solver/formats.js';
-import { isingAsQubo, spinsOf } from '../../src/solver/ising.js';
+import { parseBqp } from '../../src/core/problem-formats.js';
+import { isingAsQubo, spinsOf } from '../../src/solver/annealing/ising.js';
 import { solveAnnealing } from '../../src/solver/index.js';
-import { Rng } from '../../src/solver/random.js';
-import { cutEnergy, isingEnergy, quboEnergy } from '../../src/solver/score.js';
+import { Rng } from '../../src/solver/annealing/random.js';
+import { cutEnergy, isingEnergy, quboEnergy } from '../../src/solver/annealing/score.js';
 import type { SolveRequest } from '../../src/solver/types.js';
 import { DEVICES, annealRequest, assertDevice, assertReachesOptimum, assertRepeats, solveAbortedAfter } from '../helpers/solver-checks.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { FormatError, parseBqp, parseGset, parseTour, parseTsplib } from '../../src/solver/formats.js';
-import { cutEnergy, quboEnergy, tourLength } from '../../src/solver/score.js';
+import { FormatError, parseBqp, parseGset, parseTour, parseTsplib } from '../../src/core/problem-formats.js';
+import { cutEnergy, quboEnergy, tourLength } from '../../src/solver/annealing/score.js';
 
 const data = (name: string): Promise<string> => readFile(new URL(`../../../shared/data/${name}`, import.meta.url), 'utf8');
 

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MaxCutProblem, QuboProblem } from '../../src/core/problem.js';
-import { binaryModel, modelEnergy } from '../../src/solver/binary-model.js';
+import { binaryModel, modelEnergy } from '../../src/solver/annealing/binary-model.js';
 import { type GpuContext, gpuContext } from '../../src/solver/gpu/gpu-context.js';
 import { PtGpuAnnealer } from '../../src/solver/gpu/pt-gpu-annealer.js';
 import { PT_WORKGROUP } from '../../src/solver/gpu/pt-kernels.js';
 import { TspGpuAnnealer } from '../../src/solver/gpu/tsp-gpu-annealer.js';
-import { Rng } from '../../src/solver/random.js';
-import { cutEnergy, quboEnergy, tourLength } from '../../src/solver/score.js';
-import { tspInstance } from '../../src/solver/tsp-instance.js';
+import { Rng } from '../../src/solver/annealing/random.js';
+import { cutEnergy, quboEnergy, tourLength } from '../../src/solver/annealing/score.js';
+import { tspInstance } from '../../src/solver/annealing/tsp-instance.js';
 
 /** CI installs lavapipe, so a missing adapter is a broken setup, not a reason to skip. */
 const context: GpuContext | null = await gpuContext();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type LinearProgress, ModelError, solveLinear } from '../../src/solver/index.js';
-import { Rng } from '../../src/solver/random.js';
+import { Rng } from '../../src/solver/annealing/random.js';
 import { PRODUCTION_PLANNING } from '../helpers/doc-messages.js';
 import { abortAfterProgress } from '../helpers/solver-checks.js';
 

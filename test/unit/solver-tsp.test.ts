@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TspProblem } from '../../src/core/problem.js';
 import { solveAnnealing } from '../../src/solver/index.js';
-import { Rng } from '../../src/solver/random.js';
-import { tourLength } from '../../src/solver/score.js';
+import { Rng } from '../../src/solver/annealing/random.js';
+import { tourLength } from '../../src/solver/annealing/score.js';
 import type { SolveProgress, SolveRequest } from '../../src/solver/types.js';
 import { DEVICES, annealRequest, assertReachesOptimum, assertRepeats, solveAbortedAfter } from '../helpers/solver-checks.js';
 

@@ -1,6 +1,6 @@
-import { binaryModel } from '../binary-model.js';
-import type { AnnealingEngine } from '../engine.js';
-import { tspInstance } from '../tsp-instance.js';
+import { binaryModel } from '../annealing/binary-model.js';
+import type { AnnealingEngine } from '../annealing/engine.js';
+import { tspInstance } from '../annealing/tsp-instance.js';
 import type { AnnealingProblem } from '../types.js';
 import { gpuContext } from './gpu-context.js';
 import { PtGpuAnnealer } from './pt-gpu-annealer.js';

@@ -1,6 +1,6 @@
-import type { BinaryModel } from '../binary-model.js';
-import type { AnnealingEngine, EngineOptions } from '../engine.js';
-import { type PtSchedule, ptSchedule, ptStart } from '../pt-schedule.js';
+import type { BinaryModel } from '../annealing/binary-model.js';
+import type { AnnealingEngine, EngineOptions } from '../annealing/engine.js';
+import { type PtSchedule, ptSchedule, ptStart } from '../annealing/pt-schedule.js';
 import { type Copy, type Dispatch, bindAll, compilePipelines, dispatchAndRead, storageBuffer, submitAndRead, uniformBuffer } from './gpu-buffers.js';
 import type { GpuContext } from './gpu-context.js';
 import { PT_BYTES_PER_VARIABLE, PT_WORKGROUP, ptFixedBytes, ptWgsl } from './pt-kernels.js';

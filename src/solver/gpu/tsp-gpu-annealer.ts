@@ -1,8 +1,8 @@
-import type { AnnealingEngine, EngineOptions } from '../engine.js';
-import { Rng, seedWords } from '../random.js';
-import { FAR_MOVE } from '../tsp-cpu-annealer.js';
-import type { TspInstance } from '../tsp-instance.js';
-import { type TspSchedule, tspSchedule } from '../tsp-schedule.js';
+import type { AnnealingEngine, EngineOptions } from '../annealing/engine.js';
+import { Rng, seedWords } from '../annealing/random.js';
+import { FAR_MOVE } from '../annealing/tsp-cpu-annealer.js';
+import type { TspInstance } from '../annealing/tsp-instance.js';
+import { type TspSchedule, tspSchedule } from '../annealing/tsp-schedule.js';
 import { bindAll, compilePipelines, dispatchAndRead, storageBuffer, submitAndRead, uniformBuffer } from './gpu-buffers.js';
 import type { GpuContext } from './gpu-context.js';
 import { TSP_BYTES_PER_CITY, TSP_FIXED_BYTES, tspWgsl } from './tsp-kernels.js';

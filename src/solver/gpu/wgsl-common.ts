@@ -1,4 +1,4 @@
-import { HASH_WGSL } from '../counter-hash.js';
+import { HASH_WGSL } from '../annealing/counter-hash.js';
 
 /**
  * WGSL shared by the replica kernels (pt-kernels.ts, tsp-kernels.ts). Both run a workgroup per

@@ -1,4 +1,4 @@
-import { tspDistance, tspSize, type TspProblem } from '../core/problem.js';
+import { tspDistance, tspSize, type TspProblem } from '../../core/problem.js';
 
 /** A TSP in the flat form the annealers use: row-major distances, plus the facts that pick the move code. */
 export interface TspInstance {

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import { createEngine } from './engines.js';
-import { runHighs } from './highs-run.js';
-import { runEngine } from './run-loop.js';
+import { createEngine } from '../annealing/engines.js';
+import { runHighs } from '../lp/highs-run.js';
+import { runEngine } from '../annealing/run-loop.js';
 import type { AnnealJob, AnnealMessage, LinearJob, LinearMessage, ToWorker } from './worker-protocol.js';
 
 /** Worker entry: runs one job at a time off the main thread and posts its progress back. */

@@ -1,7 +1,8 @@
-import { ModelError } from './lp/linear-expression.js';
-import { type LinearModel, parseLinearModel, toCplexLp, violatedConstantRow } from './lp/linear-model.js';
-import { runWorkerJob, type QueueHooks } from './worker-job.js';
-import type { LinearJob, LinearRawProgress, LinearRawResult, LinearStatus } from './worker-protocol.js';
+import { ModelError } from './linear-expression.js';
+import { type LinearModel, parseLinearModel, toCplexLp, violatedConstantRow } from './linear-model.js';
+import type { QueueHooks } from '../types.js';
+import { runWorkerJob } from '../workers/worker-job.js';
+import type { LinearJob, LinearRawProgress, LinearRawResult, LinearStatus } from '../workers/worker-protocol.js';
 
 export interface LinearOptions {
   timeLimitS?: number;

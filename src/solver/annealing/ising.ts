@@ -1,4 +1,4 @@
-import type { IsingProblem, QuboProblem } from '../core/problem.js';
+import type { IsingProblem, QuboProblem } from '../../core/problem.js';
 
 /**
  * Ising problems run as the equivalent QUBO, so every annealer, kernel and check of the binary models

@@ -4,7 +4,7 @@ import { FixedEngine } from './fixed-engine.js';
 import { PtCpuAnnealer } from './pt-cpu-annealer.js';
 import { TspCpuAnnealer } from './tsp-cpu-annealer.js';
 import { enumerateTours, tspInstance } from './tsp-instance.js';
-import type { AnnealingProblem } from './types.js';
+import type { AnnealingProblem } from '../types.js';
 
 export const TSP_REPLICAS = 8;
 /** Parallel tempering needs enough rungs for states to travel from hot to cold. */
@@ -34,7 +34,7 @@ export async function createEngine(
   device: 'cpu' | 'gpu',
 ): Promise<AnnealingEngine> {
   if (device === 'gpu') {
-    const { createGpuEngine } = await import('./gpu/gpu-engines.js');
+    const { createGpuEngine } = await import('../gpu/gpu-engines.js');
     const engine = await createGpuEngine(problem, seed, replicas);
     if (engine !== null) return engine;
   }

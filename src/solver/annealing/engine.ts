@@ -1,4 +1,4 @@
-import type { StopReason } from './types.js';
+import type { StopReason } from '../types.js';
 
 /**
  * What the run loop drives: one annealer on one device. Work happens in epochs of a fixed number of

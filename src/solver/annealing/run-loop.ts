@@ -1,5 +1,5 @@
 import type { AnnealingEngine, EngineResult } from './engine.js';
-import type { SolveProgress, StopReason } from './types.js';
+import type { SolveProgress, StopReason } from '../types.js';
 
 export interface RunLimits {
   timeLimitS: number;

@@ -1,5 +1,8 @@
-import { invalid } from '../core/errors.js';
-import type { SolverProblem } from './types.js';
+import { invalid } from './errors.js';
+import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from './problem.js';
+
+/** The problems the built-in annealers take, checked before any provider sees them. */
+type SolverProblem = TspProblem | QuboProblem | MaxCutProblem | IsingProblem;
 
 /**
  * Energies are kept in 32-bit floats on the GPU (about 3.4e38 at most) and summed incrementally: an

@@ -1,4 +1,4 @@
-import type { MaxCutProblem, QuboProblem } from '../core/problem.js';
+import type { MaxCutProblem, QuboProblem } from '../../core/problem.js';
 
 /**
  * QUBO and Max-Cut in one form over x ∈ {0,1}ⁿ: E(x) = Σᵢ hᵢxᵢ + Σ_{i<j} Jᵢⱼxᵢxⱼ, the couplings stored as

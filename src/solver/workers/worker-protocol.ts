@@ -1,6 +1,6 @@
-import type { EngineResult } from './engine.js';
-import type { RunLimits } from './run-loop.js';
-import type { AnnealingProblem, SolveProgress } from './types.js';
+import type { EngineResult } from '../annealing/engine.js';
+import type { RunLimits } from '../annealing/run-loop.js';
+import type { AnnealingProblem, SolveProgress } from '../types.js';
 
 /** A cancel flag: one Int32 over a SharedArrayBuffer; the main thread stores 1, the busy worker polls it. */
 export type CancelFlag = Int32Array;

@@ -1,4 +1,4 @@
-import type { MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
+import type { MaxCutProblem, QuboProblem, TspProblem } from './problem.js';
 
 /** Parsers for the public benchmark formats: TSPLIB `.tsp` / `.opt.tour`, G-set (rudy) and OR-Library BQP. */
 export class FormatError extends Error {

@@ -1,5 +1,5 @@
 import type { Highs, HighsCallbackMap, Model } from 'highs';
-import type { LinearJob, LinearRawProgress, LinearRawResult, LinearStatus } from './worker-protocol.js';
+import type { LinearJob, LinearRawProgress, LinearRawResult, LinearStatus } from '../workers/worker-protocol.js';
 
 let loading: Promise<Highs> | null = null;
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { Slots } from '../core/slots.js';
+import { Slots } from '../../core/slots.js';
 import type { CancelFlag, FromWorker, ToWorker } from './worker-protocol.js';
+import type { QueueHooks } from '../types.js';
 import { acquireWorker, discardWorker, releaseWorker } from './worker-pool.js';
 
 /**
@@ -15,14 +16,6 @@ export class CancelledBeforeStart extends Error {
     super('cancelled before a solver thread was free');
     this.name = 'CancelledBeforeStart';
   }
-}
-
-/** What a job hears about its turn for a solver thread. */
-export interface QueueHooks {
-  /** Every thread is busy: the job waits. */
-  onQueued?(): void;
-  /** The job has a thread and starts now, its time limit with it. */
-  onStarted?(): void;
 }
 
 export interface WorkerJobHooks<Progress, Result> extends QueueHooks {

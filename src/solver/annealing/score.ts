@@ -1,5 +1,5 @@
-import { tspDistance, tspSize, type IsingProblem, type MaxCutProblem, type QuboProblem, type TspProblem } from '../core/problem.js';
-import type { SolverProblem } from './types.js';
+import { tspDistance, tspSize, type IsingProblem, type MaxCutProblem, type QuboProblem, type TspProblem } from '../../core/problem.js';
+import type { SolverProblem } from '../types.js';
 
 /** Thrown when a solution is malformed or its energy disagrees with what the solver claimed. */
 export class SolutionCheckError extends Error {
