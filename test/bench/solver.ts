@@ -4,6 +4,8 @@
  * `BENCH_QUICK=1` shortens every budget and leaves README.md alone.
  */
 import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../../src/config/paths.js';
 import { replaceSection } from './readme.js';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { AnnealingProblem } from '../../src/solver/types.js';
@@ -25,7 +27,19 @@ interface Instance {
   unit: 'moves/s' | 'flips/s';
 }
 
-const data = (name: string): Promise<string> => readFile(new URL(`../../../shared/data/${name}`, import.meta.url), 'utf8');
+/** The public instances (TSPLIB, G-set, OR-Library); only benchmarks read them, tests make their own. */
+const DATA_DIR = resolve(process.env.BENCH_DATA_DIR ?? join(PROJECT_ROOT, '..', 'shared', 'data'));
+
+async function data(name: string): Promise<string> {
+  try {
+    return await readFile(join(DATA_DIR, name), 'utf8');
+  } catch {
+    throw new Error(
+      `benchmark instance ${name} not found in ${DATA_DIR}: set BENCH_DATA_DIR to a folder holding the public instances ` +
+        '(TSPLIB berlin52/eil51/kroA100 with their .opt.tour files, G-set G1, OR-Library bqp50/bqp100)',
+    );
+  }
+}
 
 const tsp = (name: string, optimum: number): Instance => ({
   name,

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { IsingProblem, MaxCutProblem, QuboProblem } from '../../src/core/problem.js';
 import { parseBqp } from '../../src/core/problem-formats.js';
@@ -8,6 +7,7 @@ import { solveAnnealing } from '../../src/solver/index.js';
 import { Rng } from '../../src/solver/annealing/random.js';
 import { cutEnergy, isingEnergy, quboEnergy } from '../../src/solver/annealing/score.js';
 import type { SolveRequest } from '../../src/solver/types.js';
+import { bqpInstance } from '../helpers/instances.js';
 import { DEVICES, annealRequest, assertDevice, assertReachesOptimum, assertRepeats, solveAbortedAfter } from '../helpers/solver-checks.js';
 
 function request(problem: QuboProblem | IsingProblem | MaxCutProblem, device: string, overrides: Partial<SolveRequest> = {}): SolveRequest {
@@ -81,10 +81,11 @@ for (const device of DEVICES) {
       assert.equal(isingEnergy(problem, outcome.solution), optimum);
     });
 
-    it('bqp50 #1: reaches the proven optimum 2098', async () => {
-      const [problem] = parseBqp(await readFile(new URL('../../../shared/data/bqp50.txt', import.meta.url), 'utf8'));
-      const outcome = await solveAnnealing(request(problem!, device, { params: { seed: 3, device, targetEnergy: -2098, timeLimitS: 120 } }));
-      assert.equal(outcome.objective, -2098);
+    it('an OR-Library BQP instance (n = 18) reaches its brute-force maximum', async () => {
+      const { text, maximum } = bqpInstance(18, 6);
+      const [problem] = parseBqp(text);
+      const outcome = await solveAnnealing(request(problem!, device, { params: { seed: 3, device, targetEnergy: -maximum, timeLimitS: 120 } }));
+      assert.equal(outcome.objective, -maximum);
       assert.equal(outcome.stopReason, 'target_reached');
     });
 

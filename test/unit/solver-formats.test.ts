@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { FormatError, parseBqp, parseGset, parseTour, parseTsplib } from '../../src/core/problem-formats.js';
 import { cutEnergy, quboEnergy, tourLength } from '../../src/solver/annealing/score.js';
-
-const data = (name: string): Promise<string> => readFile(new URL(`../../../shared/data/${name}`, import.meta.url), 'utf8');
+import { bqpInstance, gsetInstance, tsplibInstance } from '../helpers/instances.js';
 
 describe('benchmark formats', () => {
-  for (const [name, optimum] of [
-    ['berlin52', 7542],
-    ['eil51', 426],
-    ['kroA100', 21282],
-  ] as const) {
-    it(`TSPLIB ${name}: the optimal tour scores ${optimum}`, async () => {
-      const { problem, name: parsedName } = parseTsplib(await data(`${name}.tsp`));
-      const tour = parseTour(await data(`${name}.opt.tour`));
-      assert.equal(parsedName, name);
-      assert.equal(problem.distances!.length, tour.length);
-      assert.equal(tourLength(problem, tour), optimum);
+  for (const [n, seed] of [[8, 1], [9, 2]] as const) {
+    it(`TSPLIB EUC_2D, ${n} cities: the optimal tour found by trying every tour scores its length`, () => {
+      const instance = tsplibInstance(n, seed);
+      const { problem, name } = parseTsplib(instance.text);
+      const tour = parseTour(instance.tourText);
+      assert.equal(name, instance.name);
+      assert.equal(problem.distances!.length, n);
+      assert.equal(tour.length, n);
+      assert.equal(tourLength(problem, tour), instance.optimum);
     });
   }
 
@@ -32,24 +28,20 @@ describe('benchmark formats', () => {
     assert.equal(parseTsplib(ceil).problem.distances![0]![1], 2);
   });
 
-  it('G-set G1: the best-known cut scores 11624', async () => {
-    const problem = parseGset(await data('G1.txt'));
-    assert.equal(problem.n, 800);
-    assert.equal(problem.edges.length, 19176);
-    const labels = (await data('G1.best_cut.txt')).trim().split(',').map(Number);
-    assert.equal(cutEnergy(problem, labels.map((s) => (s > 0 ? 1 : 0))), -11624);
+  it('G-set: every edge and weight as written, so a cut scores what the edge list says', () => {
+    const { text, edges } = gsetInstance(60, 3);
+    const problem = parseGset(text);
+    assert.equal(problem.n, 60);
+    assert.deepEqual(problem.edges, edges);
+    const sides = Array.from({ length: 60 }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0);
+    const cut = edges.reduce((sum, [i, j, w]) => sum + (sides[i] !== sides[j] ? w : 0), 0);
+    assert.equal(cutEnergy(problem, sides), -cut);
   });
 
-  it('BQP: every optimal vector scores minus its optimum', async () => {
-    const [bqp50, bqp100, solutions] = await Promise.all([data('bqp50.txt'), data('bqp100.txt'), data('bqp_opt_solutions.txt')]);
-    const sets: Record<string, ReturnType<typeof parseBqp>> = { bqp50: parseBqp(bqp50), bqp100: parseBqp(bqp100) };
-    const lines = solutions.split('\n').filter((line) => /^bqp/.test(line));
-    assert.equal(lines.length, 20);
-    for (const line of lines) {
-      const [file, index, value, bits] = line.trim().split(/\s+/);
-      const problem = sets[file!]![Number(index) - 1]!;
-      assert.equal(quboEnergy(problem, [...bits!].map(Number)), -Number(value), line.slice(0, 20));
-    }
+  it('BQP (OR-Library): the brute-force best vector scores minus the maximum', () => {
+    const { text, maximum, best } = bqpInstance(12, 4);
+    const [problem] = parseBqp(text);
+    assert.equal(quboEnergy(problem!, best), -maximum);
   });
 
   it('points at the offending line', () => {
