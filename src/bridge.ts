@@ -7,6 +7,7 @@ import { matcraftProvider } from '../adapters/matcraft/provider.js';
 import { mutagentProvider } from '../adapters/mutagent/provider.js';
 import { neroxProvider } from '../adapters/nerox/provider.js';
 import { VENDOR_NAMES, type Config, type VendorName } from './config/config.js';
+import { probeDevice } from './solver/gpu/adapter-probe.js';
 import type { Provider } from './core/provider.js';
 import { LocalHub, type Hub } from './hub/hub.js';
 import { JobService } from './ingest/job-service.js';
@@ -59,7 +60,7 @@ const VENDOR_PROVIDERS: Record<VendorName, (settings: UpstreamSettings) => Provi
 
 function providers(config: Config): { available: Map<string, Provider>; unconfigured: Map<string, string> } {
   const available = new Map<string, Provider>();
-  available.set('builtin', builtinProvider({ ...config.solver }));
+  available.set('builtin', builtinProvider({ ...config.solver, autoDevice: async () => (await probeDevice()).device }));
   const unconfigured = new Map<string, string>();
   for (const vendor of VENDOR_NAMES) {
     const settings = upstreamSettings(vendor, config.providers[vendor]);
@@ -109,6 +110,12 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     dialects: options.dialects ?? DIALECTS,
     log,
   });
+  if (config.solver.device === 'auto') {
+    void probeDevice().then(({ device, reason, dawnMessages }) => {
+      for (const message of dawnMessages) log(`WebGPU (Dawn): ${message}`);
+      log(`built-in solver: SOLVER_DEVICE=auto runs on the ${device === 'gpu' ? 'GPU' : 'CPU path'}: ${reason}`);
+    });
+  }
   const resumed = await jobService.resumeUnfinished();
   log(`optbridge listening on ${config.host}:${server.port} (store ${database.description}${resumed ? `, resumed ${resumed} jobs` : ''})`);
   if (createdApiKey) {

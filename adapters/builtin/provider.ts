@@ -9,6 +9,8 @@ export interface BuiltinOptions {
   progressIntervalMs: number;
   defaultTimeLimitS: number;
   device: 'auto' | 'gpu' | 'cpu';
+  /** What `auto` means on this machine: a hardware GPU, else the CPU path (src/solver/gpu/adapter-probe.ts). */
+  autoDevice(): Promise<'gpu' | 'cpu'>;
 }
 
 const now = (): string => new Date().toISOString();
@@ -44,7 +46,9 @@ export function builtinProvider(options: BuiltinOptions): Provider {
             await runLinear(problem.model, { ...run, timeLimitS });
             span.setAttribute('optbridge.device', 'cpu:highs');
           } else if (problem.kind === 'tsp' || problem.kind === 'qubo' || problem.kind === 'ising' || problem.kind === 'maxcut') {
-            const device = await runAnnealing(problem, { ...job.params, timeLimitS, device: job.params.device ?? options.device }, run);
+            const requested = job.params.device ?? options.device;
+            const chosen = requested === 'auto' ? await options.autoDevice() : requested;
+            const device = await runAnnealing(problem, { ...job.params, timeLimitS, device: chosen }, run);
             span.setAttribute('optbridge.device', device);
           } else {
             throw new Error(`the built-in provider cannot run ${problem.kind} problems`);

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { api, TENANT_KEYS, useTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { probeDevice } from '../../src/solver/gpu/adapter-probe.js';
 import { collect } from '../helpers/ws-client.js';
 
 const SQUARE = [[0, 0], [3, 0], [3, 4], [0, 4]];
@@ -47,9 +48,9 @@ describe('built-in solver jobs through the bridge', () => {
     assert.equal(job.body.status, 'cancelled');
   });
 
-  test('QUBO and Max-Cut run on the WebGPU adapter by default and record the device and GPU time', async () => {
-    const qubo = await submit(suite.bridge, 'qubo', { Q: [[-1, 2, 0], [0, -1, 2], [0, 0, -1]], time_limit_s: 0.5, seed: 1 });
-    const maxcut = await submit(suite.bridge, 'maxcut', { edges: [[0, 1], [1, 2], [2, 3], [3, 0], [0, 2]], time_limit_s: 0.5, seed: 1 });
+  test('solver "gpu" runs QUBO and Max-Cut on the WebGPU adapter, whatever it is, and records the device and GPU time', async () => {
+    const qubo = await submit(suite.bridge, 'qubo', { Q: [[-1, 2, 0], [0, -1, 2], [0, 0, -1]], time_limit_s: 0.5, seed: 1, solver: 'gpu' });
+    const maxcut = await submit(suite.bridge, 'maxcut', { edges: [[0, 1], [1, 2], [2, 3], [3, 0], [0, 2]], time_limit_s: 0.5, seed: 1, solver: 'gpu' });
     const [q, m] = await Promise.all([collect(stream(suite.bridge, qubo)), collect(stream(suite.bridge, maxcut))]);
     assert.equal(q.messages.at(-1).result.objective, -2);
     assert.deepEqual(q.messages.at(-1).result.solution, [1, 0, 1]);
@@ -61,8 +62,17 @@ describe('built-in solver jobs through the bridge', () => {
     }
   });
 
+  test('by default (auto) a job runs on a hardware GPU, or on the CPU path when the only adapter is a software one; the job says which', async () => {
+    const choice = await probeDevice();
+    const jobId = await submit(suite.bridge, 'maxcut', { edges: [[0, 1], [1, 2], [2, 0]], time_limit_s: 0.3, seed: 1 });
+    await collect(stream(suite.bridge, jobId));
+    const { body } = await api(suite.bridge.http, 'GET', `/v1/jobs/${jobId}`, { key: TENANT_KEYS.acme });
+    if (choice.device === 'gpu') assert.match(body.device, /^webgpu:/);
+    else assert.equal(body.device, 'cpu', choice.reason);
+  });
+
   test('an Ising job reports ±1 spins and its energy Σhᵢsᵢ + ΣJᵢⱼsᵢsⱼ', async () => {
-    const jobId = await submit(suite.bridge, 'ising', { h: [0.5, 0, 0, 0], J: [[0, 1, -1], [2, 1, -1], [2, 3, -1]], time_limit_s: 0.5, seed: 1 });
+    const jobId = await submit(suite.bridge, 'ising', { h: [0.5, 0, 0, 0], J: [[0, 1, -1], [2, 1, -1], [2, 3, -1]], time_limit_s: 0.5, seed: 1, solver: 'gpu' });
     const watched = await collect(stream(suite.bridge, jobId));
     const { result } = watched.messages.at(-1);
     assert.deepEqual(result.solution, [-1, -1, -1, -1]);
