@@ -130,9 +130,10 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     server,
     createdApiKey,
     async close() {
-      server.close();
+      server.drain('server shutting down; reconnect with your last seq');
       await jobService.shutdown();
       await writer.close();
+      server.close();
       await hub.close();
       await database.close();
       await telemetry.shutdown();

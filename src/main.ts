@@ -11,7 +11,12 @@ try {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: shutting down`);
+    const limitS = bridge.config.shutdownTimeoutS;
+    console.log(`${signal}: shutting down (sockets closed with 1001, events flushed, jobs left to resume; at most ${limitS} s)`);
+    setTimeout(() => {
+      console.error(`shutdown took longer than ${limitS} s (BRIDGE_SHUTDOWN_TIMEOUT_S); exiting anyway`);
+      process.exit(1);
+    }, limitS * 1000).unref();
     bridge.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -26,6 +26,8 @@ export interface Config {
   /** `tenant:key` pairs from BRIDGE_API_KEYS. */
   apiKeys: { tenant: string; key: string }[];
   otlpEndpoint: string | null;
+  /** Seconds SIGTERM/SIGINT give the bridge to close its sockets, flush and stop its jobs before it exits anyway. */
+  shutdownTimeoutS: number;
   limits: {
     maxHttpBodyBytes: number;
     maxWsPayloadBytes: number;
@@ -143,6 +145,7 @@ const ENV_OVERRIDES: [string, string[]][] = [
   ['PUBLIC_URL', ['publicUrl']],
   ['BRIDGE_DATA_DIR', ['dataDir']],
   ['SOLVER_DEVICE', ['solver', 'device']],
+  ['BRIDGE_SHUTDOWN_TIMEOUT_S', ['shutdownTimeoutS']],
   ...VENDOR_NAMES.map((name): [string, string[]] => [`${name.toUpperCase()}_URL`, ['providers', name, 'url']]),
 ];
 
@@ -176,6 +179,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: text(raw.dataDir, 'BRIDGE_DATA_DIR'),
     apiKeys: parseApiKeys(env.BRIDGE_API_KEYS),
     otlpEndpoint: optionalUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
+    shutdownTimeoutS: integer(raw.shutdownTimeoutS, 'BRIDGE_SHUTDOWN_TIMEOUT_S', 1, 3_600),
     limits: {
       maxHttpBodyBytes: integer(limits.maxHttpBodyBytes, 'limits.maxHttpBodyBytes', 1024, 1 << 30),
       maxWsPayloadBytes: integer(limits.maxWsPayloadBytes, 'limits.maxWsPayloadBytes', 128, 1 << 26),

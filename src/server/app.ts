@@ -12,6 +12,7 @@ import { mountBridgeRoutes } from './bridge-routes.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
 import { writeJson } from './http.js';
+import { endWith } from './socket-io.js';
 import type { NativeUws, us_listen_socket } from './uws.js';
 
 /** A DNS name, IPv4 address or bracketed IPv6 address, with an optional port. */
@@ -34,6 +35,12 @@ export interface ServerDeps {
 export interface RunningServer {
   port: number;
   fanout: Fanout;
+  /**
+   * The first step of a graceful shutdown: /readyz turns 503, the listen socket closes (new connections are
+   * refused), and every open client socket is closed with 1001 and a reason, so clients know to reconnect
+   * (with their last seq) rather than take it for a crash.
+   */
+  drain(reason: string): void;
   close(): void;
 }
 
@@ -58,6 +65,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     fanout,
     encoders,
     log: deps.log,
+    sockets: new Set(),
+    draining: false,
     publicBase(host, scheme) {
       // The Host header goes into the links a client follows: anything but a plain host[:port] is not trusted.
       const base = config.publicUrl ?? `http://${HOST_HEADER.test(host) ? host : `localhost:${config.port}`}`;
@@ -84,9 +93,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   return {
     port: uws.us_socket_local_port(listenSocket),
     fanout,
+    drain(reason) {
+      if (ctx.draining) return;
+      ctx.draining = true;
+      uws.us_listen_socket_close(listenSocket);
+      for (const ws of [...ctx.sockets]) endWith(ws, null, 1001, reason);
+    },
     close() {
       unsubscribe();
-      uws.us_listen_socket_close(listenSocket);
+      if (!ctx.draining) uws.us_listen_socket_close(listenSocket);
       // Also drops open sockets; the installed uWS has App.close although its typings predate it.
       (app as unknown as { close(): void }).close();
     },

@@ -38,6 +38,7 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
   });
 
   route(ctx.app, 'get', '/readyz', options('GET /readyz'), async () => {
+    if (ctx.draining) return { status: 503, body: { status: 'draining', store: true } };
     const store = await isReachable(db);
     return { status: store ? 200 : 503, body: { status: store ? 'ready' : 'unavailable', store } };
   });

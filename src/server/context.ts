@@ -7,7 +7,8 @@ import type { EventStore } from '../store/event-store.js';
 import type { JobRepository } from '../store/job-repository.js';
 import { credentialOf, type Authenticator } from './auth.js';
 import type { ErrorBody, RequestInfo, RouteOptions } from './http.js';
-import type { TemplatedApp } from './uws.js';
+import type { SocketState } from './socket-io.js';
+import type { TemplatedApp, WebSocket } from './uws.js';
 
 /** Everything a dialect needs to mount its routes. */
 export interface ServerContext {
@@ -22,6 +23,10 @@ export interface ServerContext {
   encoders: ReadonlyMap<string, Encoder>;
   /** Server errors go here, never to the console. */
   log(line: string): void;
+  /** Every client socket open on this server, whatever its dialect: shutdown closes them all. */
+  readonly sockets: Set<WebSocket<SocketState>>;
+  /** Set when shutdown begins: /readyz answers 503 so a load balancer stops sending. */
+  draining: boolean;
   /** Base URL for links handed to clients (stream_url, ws_url), from config or the request's Host. */
   publicBase(host: string, scheme: 'http' | 'ws'): string;
 }

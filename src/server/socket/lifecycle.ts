@@ -192,6 +192,7 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
 
     open: (ws) => {
       const state = ws.getUserData();
+      ctx.sockets.add(ws);
       state.admission = admit(ws)
         .catch((error: unknown) => {
           ctx.log(`${handler.dialect} socket admission failed: ${(error as Error).stack ?? String(error)}`);
@@ -219,6 +220,7 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
 
     close: (ws) => {
       const state = ws.getUserData();
+      ctx.sockets.delete(ws);
       onClosed(state);
       for (const timer of state.timers) clearInterval(timer);
       if (state.countedKey) keyCounts.release(state.countedKey);
