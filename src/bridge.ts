@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { builtinProvider } from '../adapters/builtin/provider.js';
 import { DIALECTS } from '../adapters/index.js';
@@ -20,7 +19,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/data
 import { EventStore } from './store/event-store.js';
 import { EventWriter } from './store/event-writer.js';
 import { JobRepository } from './store/job-repository.js';
-import { TenantRepository } from './store/tenant-repository.js';
+import { newApiKey, TenantRepository } from './store/tenant-repository.js';
 import { setupTracing, type Telemetry } from './telemetry/tracing.js';
 
 export interface Bridge {
@@ -46,7 +45,7 @@ export interface BridgeOptions {
 async function ensureApiKeys(config: Config, tenants: TenantRepository): Promise<string | null> {
   for (const { tenant, key } of config.apiKeys) await tenants.addKey(tenant, key, 'BRIDGE_API_KEYS');
   if (config.apiKeys.length > 0 || (await tenants.keyCount()) > 0) return null;
-  const key = `obk_${randomBytes(24).toString('base64url')}`;
+  const key = newApiKey();
   await tenants.addKey('default', key, 'created on first start');
   return key;
 }
@@ -102,7 +101,8 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     uws,
     config,
     db: database.db,
-    auth: new Authenticator((key) => tenants.tenantForKey(key)),
+    auth: new Authenticator((key) => tenants.grantFor(key)),
+    tenants,
     jobs,
     events,
     jobService,

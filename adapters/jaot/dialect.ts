@@ -51,7 +51,7 @@ export const jaotDialect: Dialect = {
     const options = routeOptionsFor(ctx, errorBody);
 
     route(ctx.app, 'post', '/api/v2/solve/async', options('POST /api/v2/solve/async'), async (request, body) => {
-      const tenantId = await requireTenant(ctx, request);
+      const tenantId = await requireTenant(ctx, request, 'write');
       const { problem, provider } = parseSolveRequest(body, request.header('x-bridge-provider'));
       const job = await ctx.jobService.submit({ tenantId, problem, params: {}, provider });
       return {
@@ -65,7 +65,7 @@ export const jaotDialect: Dialect = {
     });
 
     route(ctx.app, 'post', '/api/v2/solve/async/:id/cancel', options('POST /api/v2/solve/async/{id}/cancel'), async (request) => {
-      const job = await requireOwnJob(ctx, request, taskNotFound);
+      const job = await requireOwnJob(ctx, request, taskNotFound, 'write');
       if (FINAL_JOB_STATUSES.has(job.status)) throw new BridgeError('conflict', `Task ${job.id} is already ${job.status}`);
       await ctx.jobService.cancel(job);
       // The provider confirms asynchronously: watchers get `cancelled`, and polling shows it.

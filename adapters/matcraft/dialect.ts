@@ -55,7 +55,7 @@ export function createMatcraftDialect(options: MatcraftStreamOptions = {}): Dial
       const routeOptions = routeOptionsFor(ctx, errorBody);
 
       route(ctx.app, 'post', '/api/v1/campaigns', routeOptions('POST /api/v1/campaigns'), async (request, body) => {
-        const tenantId = await requireTenant(ctx, request);
+        const tenantId = await requireTenant(ctx, request, 'write');
         const { problem, provider } = parseCampaignRequest(body, request.header('x-bridge-provider'));
         const job = await ctx.jobService.submit({ tenantId, problem, params: {}, provider });
         return { status: 201, body: campaignView(job) };

@@ -40,7 +40,7 @@ export const mutagentDialect: Dialect = {
     const options = routeOptionsFor(ctx, errorBody);
 
     route(ctx.app, 'post', '/api/optimization/jobs', options('POST /api/optimization/jobs'), async (request, body) => {
-      const tenantId = await requireTenant(ctx, request);
+      const tenantId = await requireTenant(ctx, request, 'write');
       const { spec, provider } = parseJobRequest(body, request.header('x-bridge-provider'));
       const job = await ctx.jobService.submit({ tenantId, problem: { kind: 'prompt', spec }, params: {}, provider });
       return { status: 201, body: jobView(job) };

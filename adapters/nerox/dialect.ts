@@ -61,7 +61,7 @@ export const neroxDialect: Dialect = {
     };
     for (const [kind, parse] of Object.entries(parsers)) {
       route(ctx.app, 'post', `/v1/optimize/${kind}`, options(`POST /v1/optimize/${kind}`), async (request: RequestInfo, body) => {
-        const tenantId = await requireTenant(ctx, request);
+        const tenantId = await requireTenant(ctx, request, 'write');
         const parsed = parse(body, request.header('x-bridge-provider'));
         const job = await ctx.jobService.submit({ tenantId, ...parsed });
         return {
@@ -80,7 +80,7 @@ export const neroxDialect: Dialect = {
     });
 
     route(ctx.app, 'post', '/v1/jobs/:id/cancel', options('POST /v1/jobs/{id}/cancel'), async (request) => {
-      const job = await requireOwnJob(ctx, request);
+      const job = await requireOwnJob(ctx, request, undefined, 'write');
       if (FINAL_JOB_STATUSES.has(job.status)) throw invalid(`job ${job.id} is already ${job.status}`);
       await ctx.jobService.cancel(job);
       return { status: 202, body: { job_id: job.id, status: 'cancelling' } };

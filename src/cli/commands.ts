@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerEventsCommands } from './commands/events.js';
 import { registerJobsCommands } from './commands/jobs.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { registerSubmitCommand } from './commands/submit.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerWatchCommand } from './commands/watch.js';
@@ -12,4 +13,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerEventsCommands,
   registerWatchCommand,
   registerVerifyCommand,
+  registerKeysCommand,
 ];

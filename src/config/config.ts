@@ -26,6 +26,8 @@ export interface Config {
   /** `tenant:key` pairs from BRIDGE_API_KEYS. */
   apiKeys: { tenant: string; key: string }[];
   otlpEndpoint: string | null;
+  /** Guards the admin API (managed keys); from BRIDGE_ADMIN_KEY only. Without it the admin API is off. */
+  adminKey: string | null;
   /** Seconds SIGTERM/SIGINT give the bridge to close its sockets, flush and stop its jobs before it exits anyway. */
   shutdownTimeoutS: number;
   limits: {
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: text(raw.dataDir, 'BRIDGE_DATA_DIR'),
     apiKeys: parseApiKeys(env.BRIDGE_API_KEYS),
     otlpEndpoint: optionalUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
+    adminKey: env.BRIDGE_ADMIN_KEY && env.BRIDGE_ADMIN_KEY.trim() !== '' ? env.BRIDGE_ADMIN_KEY : null,
     shutdownTimeoutS: integer(raw.shutdownTimeoutS, 'BRIDGE_SHUTDOWN_TIMEOUT_S', 1, 3_600),
     limits: {
       maxHttpBodyBytes: integer(limits.maxHttpBodyBytes, 'limits.maxHttpBodyBytes', 1024, 1 << 30),

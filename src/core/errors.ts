@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'invalid_json'
   | 'payload_too_large'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'too_many_connections'
@@ -18,6 +19,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_json: 400,
   payload_too_large: 413,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   too_many_connections: 429,

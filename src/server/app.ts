@@ -7,11 +7,14 @@ import type { JobService } from '../ingest/job-service.js';
 import type { EventStore } from '../store/event-store.js';
 import type { JobRepository } from '../store/job-repository.js';
 import type { Database } from '../store/schema.js';
+import type { TenantRepository } from '../store/tenant-repository.js';
 import type { Authenticator } from './auth.js';
+import { mountAdminRoutes } from './admin-routes.js';
 import { mountBridgeRoutes } from './bridge-routes.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
 import { writeJson } from './http.js';
+import { watchCredentials } from './socket/credential-watch.js';
 import { endWith } from './socket-io.js';
 import type { NativeUws, us_listen_socket } from './uws.js';
 
@@ -29,6 +32,7 @@ export interface ServerDeps {
   jobService: JobService;
   hub: Hub;
   dialects: readonly Dialect[];
+  tenants: TenantRepository;
   log(line: string): void;
 }
 
@@ -75,6 +79,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   };
 
   mountBridgeRoutes(ctx, deps.db);
+  mountAdminRoutes(ctx, deps.tenants, config.adminKey);
+  const stopWatchingKeys = watchCredentials(ctx);
   for (const dialect of deps.dialects) dialect.mount(ctx);
   app.any('/*', (res, req) => {
     res.onAborted(() => {});
@@ -101,6 +107,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
     close() {
       unsubscribe();
+      stopWatchingKeys();
       if (!ctx.draining) uws.us_listen_socket_close(listenSocket);
       // Also drops open sockets; the installed uWS has App.close although its typings predate it.
       (app as unknown as { close(): void }).close();

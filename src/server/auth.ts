@@ -1,31 +1,47 @@
-/** Resolves an API key to its tenant; undefined for an unknown key. */
-export type KeyResolver = (key: string) => Promise<string | undefined>;
+import type { KeyGrant } from '../store/tenant-repository.js';
+
+/** Resolves an API key to what it grants now; undefined for an unknown, revoked or expired key. */
+export type KeyResolver = (key: string) => Promise<KeyGrant | undefined>;
 
 const CACHE_LIMIT = 10_000;
-
 /**
- * Caches key → tenant lookups: keys are checked on every request and socket, and they change rarely.
- * Unknown keys are not cached, so a key added to the database works on its next use.
+ * How long a lookup is trusted. Keys are checked on every request and socket, so they are cached, but a revoked
+ * key must stop working within a second, on every node: a second-old answer is re-read from the database.
  */
+const CACHE_TTL_MS = 1_000;
+
+/** Caches key → grant lookups for at most a second; unknown keys are not cached, so a new key works at once. */
 export class Authenticator {
   readonly #resolve: KeyResolver;
-  readonly #cache = new Map<string, string>();
+  readonly #cache = new Map<string, { grant: KeyGrant; until: number }>();
 
   constructor(resolve: KeyResolver) {
     this.#resolve = resolve;
   }
 
-  async tenantFor(key: string | undefined): Promise<string | undefined> {
+  async grantFor(key: string | undefined): Promise<KeyGrant | undefined> {
     if (!key) return undefined;
+    const now = Date.now();
     const cached = this.#cache.get(key);
-    if (cached) return cached;
-    const tenant = await this.#resolve(key);
-    if (tenant) {
-      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-      this.#cache.set(key, tenant);
+    if (cached && cached.until > now) return live(cached.grant, now);
+    const grant = await this.#resolve(key);
+    if (!grant) {
+      this.#cache.delete(key);
+      return undefined;
     }
-    return tenant;
+    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+    this.#cache.set(key, { grant, until: now + CACHE_TTL_MS });
+    return live(grant, now);
   }
+
+  async tenantFor(key: string | undefined): Promise<string | undefined> {
+    return (await this.grantFor(key))?.tenantId;
+  }
+}
+
+/** A cached grant past its expiry is no grant, even before the cache entry runs out. */
+function live(grant: KeyGrant, now: number): KeyGrant | undefined {
+  return grant.expiresAt === null || grant.expiresAt.getTime() > now ? grant : undefined;
 }
 
 /** `?token=` first (browsers cannot set headers on WebSocket), then `Authorization: Bearer`. */

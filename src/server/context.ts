@@ -5,6 +5,7 @@ import type { Encoder, Fanout } from '../hub/fanout.js';
 import type { JobService } from '../ingest/job-service.js';
 import type { EventStore } from '../store/event-store.js';
 import type { JobRepository } from '../store/job-repository.js';
+import type { KeyScope } from '../store/schema.js';
 import { credentialOf, type Authenticator } from './auth.js';
 import type { ErrorBody, RequestInfo, RouteOptions } from './http.js';
 import type { SocketState } from './socket-io.js';
@@ -31,20 +32,27 @@ export interface ServerContext {
   publicBase(host: string, scheme: 'http' | 'ws'): string;
 }
 
-/** The tenant behind an API key; an unknown or missing key is `unauthorized`, worded as the dialect words it. */
+/**
+ * The tenant behind an API key; an unknown, revoked, expired or missing key is `unauthorized`, worded as the
+ * dialect words it. `write` also needs a key with the write scope: a read key gets `forbidden`.
+ */
 export async function requireTenantFor(
   ctx: ServerContext,
   credential: string | undefined,
   message = 'invalid or missing API key',
+  scope: KeyScope = 'read',
 ): Promise<string> {
-  const tenant = await ctx.auth.tenantFor(credential);
-  if (!tenant) throw new BridgeError('unauthorized', message);
-  return tenant;
+  const grant = await ctx.auth.grantFor(credential);
+  if (!grant) throw new BridgeError('unauthorized', message);
+  if (scope === 'write' && grant.scope !== 'write') {
+    throw new BridgeError('forbidden', 'this API key is read-only: submitting and cancelling need a key with the write scope');
+  }
+  return grant.tenantId;
 }
 
-/** The tenant behind a request's `?token=` or Bearer key. */
-export function requireTenant(ctx: ServerContext, request: RequestInfo): Promise<string> {
-  return requireTenantFor(ctx, credentialOf(request.query, request.header('authorization')));
+/** The tenant behind a request's `?token=` or Bearer key; `write` for the routes that submit or cancel. */
+export function requireTenant(ctx: ServerContext, request: RequestInfo, scope: KeyScope = 'read'): Promise<string> {
+  return requireTenantFor(ctx, credentialOf(request.query, request.header('authorization')), undefined, scope);
 }
 
 /** The request's tenant's job named by the route's `:id`; another tenant's job is not found, exactly like an unknown id. */
@@ -52,8 +60,9 @@ export async function requireOwnJob(
   ctx: ServerContext,
   request: RequestInfo,
   notFoundError: (id: string) => BridgeError = (id) => notFound(`job ${id}`),
+  scope: KeyScope = 'read',
 ): Promise<Job> {
-  const tenantId = await requireTenant(ctx, request);
+  const tenantId = await requireTenant(ctx, request, scope);
   const id = request.params[0]!;
   const job = await ctx.jobs.getForTenant(id, tenantId);
   if (!job) throw notFoundError(id);

@@ -15,9 +15,19 @@ export interface ApiKeysTable {
   /** sha256 of the key: keys are long random strings, so a fast hash is enough and keeps lookups cheap. */
   key_hash: string;
   tenant_id: string;
+  /** The key's name. */
   label: string;
   created_at: ColumnType<Date, string | undefined, never>;
+  /** What names the key in lists and revocations; the hash is never shown. */
+  id: Generated<string>;
+  scope: ColumnType<KeyScope, KeyScope | undefined, KeyScope>;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
 }
+
+/** `read` sees jobs, events and streams; `write` also submits and cancels. */
+export type KeyScope = 'read' | 'write';
 
 export interface JobsTable {
   id: string;

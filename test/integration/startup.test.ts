@@ -7,6 +7,7 @@ import { startBridge } from '../../src/bridge.js';
 import { migrateDown, migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { api, openTestStore, STORES, TENANT_KEYS } from '../helpers/bridge.js';
 import { waitFor } from '../helpers/wait.js';
+import { MIGRATIONS } from '../../migrations/index.js';
 
 async function tables(db: Parameters<typeof migrateToLatest>[0]): Promise<string[]> {
   const result = await sql<{ table_name: string }>`
@@ -24,7 +25,7 @@ for (const storeKind of STORES) {
       try {
         await migrateToLatest(handle.db);
         assert.deepEqual(await tables(handle.db), ['api_keys', 'events', 'jobs', 'tenants']);
-        await migrateDown(handle.db);
+        for (const _migration of Object.keys(MIGRATIONS)) await migrateDown(handle.db);
         assert.deepEqual(await tables(handle.db), []);
         await migrateToLatest(handle.db);
         assert.deepEqual(await tables(handle.db), ['api_keys', 'events', 'jobs', 'tenants']);
