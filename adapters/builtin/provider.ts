@@ -30,6 +30,7 @@ export function builtinProvider(options: BuiltinOptions): Provider {
       const timeLimitS = job.params.timeLimitS ?? options.defaultTimeLimitS;
       // `started` goes out when a solver thread takes the job, so a queued job reads as queued until then.
       const queue: QueueHooks = {
+        owner: job.tenantId,
         onQueued: () => sink.emit({ type: 'status', at: now(), stage: 'queued', message: 'every solver thread is busy; the job starts when one is free' }),
         onStarted: () =>
           sink.emit({

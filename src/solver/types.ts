@@ -1,8 +1,10 @@
 import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from '../core/problem.js';
 import type { SolveParams } from '../core/job.js';
 
-/** What a job hears about its turn for a solver thread. */
+/** What a job hears about its turn for a solver thread, and whose turn it is. */
 export interface QueueHooks {
+  /** Whose job it is (the tenant): threads are shared fairly between owners, not first come first served. */
+  owner?: string;
   /** Every thread is busy: the job waits. */
   onQueued?(): void;
   /** The job has a thread and starts now, its time limit with it. */

@@ -6,7 +6,7 @@ import { acquireWorker, discardWorker, releaseWorker } from './worker-pool.js';
 
 /**
  * Solver jobs running at once: one per core keeps each job's thread busy, and a burst of submissions
- * queues here instead of starting a thread (and its memory) per job.
+ * queues here instead of starting a thread (and its memory) per job. The queue is fair between tenants.
  */
 const running = new Slots(Math.max(1, availableParallelism()));
 
@@ -36,7 +36,7 @@ export async function runWorkerJob<Progress, Result>(message: ToWorker, hooks: W
   if (!running.available) hooks.onQueued?.();
   let release: () => void;
   try {
-    release = await running.acquire(hooks.signal);
+    release = await running.acquire(hooks.signal, hooks.owner);
   } catch {
     throw new CancelledBeforeStart();
   }
