@@ -96,7 +96,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   });
   const hub: Hub = new LocalHub();
   const { available, unconfigured } = providers(config);
-  const jobService = new JobService({ jobs, store: events, writer, hub, providers: available, unconfigured, routing: config.routing });
+  const jobService = new JobService({ jobs, store: events, writer, hub, providers: available, unconfigured, routing: config.routing, quotas: config.limits });
   const server = await startServer({
     uws,
     config,

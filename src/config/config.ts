@@ -40,6 +40,10 @@ export interface Config {
     /** QUBO terms / Max-Cut edges. */
     maxTerms: number;
     maxSocketsPerKey: number;
+    /** Job submissions a tenant may make a minute (a token bucket: bursts up to the same number). */
+    submissionsPerMinute: number;
+    /** Built-in jobs one tenant may have running or queued at once. */
+    maxActiveBuiltinJobsPerTenant: number;
   };
   solver: {
     defaultTimeLimitS: number;
@@ -191,6 +195,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxVariables: integer(limits.maxVariables, 'limits.maxVariables', 2, 10_000_000),
       maxTerms: integer(limits.maxTerms, 'limits.maxTerms', 1, 100_000_000),
       maxSocketsPerKey: integer(limits.maxSocketsPerKey, 'limits.maxSocketsPerKey', 1, 100_000),
+      submissionsPerMinute: integer(limits.submissionsPerMinute, 'limits.submissionsPerMinute', 1, 1_000_000),
+      maxActiveBuiltinJobsPerTenant: integer(limits.maxActiveBuiltinJobsPerTenant, 'limits.maxActiveBuiltinJobsPerTenant', 1, 1_000_000),
     },
     solver: {
       defaultTimeLimitS: integer(solver.defaultTimeLimitS, 'solver.defaultTimeLimitS', 1, 86_400),

@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'too_many_connections'
+  | 'rate_limited'
+  | 'quota_exceeded'
   | 'provider_unavailable'
   | 'internal';
 
@@ -23,6 +25,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   too_many_connections: 429,
+  rate_limited: 429,
+  quota_exceeded: 429,
   provider_unavailable: 503,
   internal: 500,
 };

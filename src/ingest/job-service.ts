@@ -1,6 +1,7 @@
 import { storable } from '../core/canonical.js';
 import { BridgeError, notFound } from '../core/errors.js';
 import { newJobId } from '../core/ids.js';
+import { TokenBuckets } from '../core/token-bucket.js';
 import { FINAL_JOB_STATUSES, type Job, type SolveParams } from '../core/job.js';
 import type { JobEvent } from '../core/event.js';
 import type { Problem, ProblemKind } from '../core/problem.js';
@@ -21,6 +22,7 @@ export interface JobServiceDeps {
   /** Why a known but unconfigured provider cannot run, naming the settings to fill in. */
   unconfigured: ReadonlyMap<string, string>;
   routing: Readonly<Record<ProblemKind, string>>;
+  quotas: { submissionsPerMinute: number; maxActiveBuiltinJobsPerTenant: number };
 }
 
 export interface SubmitRequest {
@@ -51,9 +53,25 @@ interface Running {
 export class JobService {
   readonly #deps: JobServiceDeps;
   readonly #running = new Map<string, Running>();
+  readonly #submissions: TokenBuckets;
 
   constructor(deps: JobServiceDeps) {
     this.#deps = deps;
+    this.#submissions = new TokenBuckets(deps.quotas.submissionsPerMinute);
+  }
+
+  /** A tenant's submission rate and its share of the built-in solver, checked before anything is created. */
+  async #admit(tenantId: string, provider: Provider): Promise<void> {
+    const taken = this.#submissions.take(tenantId, Date.now());
+    if (!taken.ok) {
+      const { submissionsPerMinute } = this.#deps.quotas;
+      throw new BridgeError('rate_limited', `more than ${submissionsPerMinute} submissions a minute; retry in ${taken.retryAfterS} s`, { retryAfterS: taken.retryAfterS });
+    }
+    if (provider.name !== 'builtin') return;
+    const limit = this.#deps.quotas.maxActiveBuiltinJobsPerTenant;
+    if ((await this.#deps.jobs.countActive(tenantId, provider.name)) >= limit) {
+      throw new BridgeError('quota_exceeded', `${limit} built-in jobs already running or queued for this tenant; wait for one to finish or cancel one`);
+    }
   }
 
   providerFor(kind: ProblemKind, requested: string | undefined): Provider {
@@ -74,6 +92,7 @@ export class JobService {
   async submit(request: SubmitRequest): Promise<Job> {
     const provider = this.providerFor(request.problem.kind, request.provider);
     provider.validate?.(request.problem);
+    await this.#admit(request.tenantId, provider);
     return inSpan(
       'job submit',
       { kind: SpanKind.INTERNAL, attributes: { 'optbridge.provider': provider.name, 'optbridge.kind': request.problem.kind } },

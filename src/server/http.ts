@@ -180,7 +180,8 @@ export function route(app: TemplatedApp, method: Method, pattern: string, option
         } catch (error) {
           const bridgeError = asBridgeError(error);
           if (bridgeError.code === 'internal') options.log(`${options.name} failed: ${(error as Error).stack ?? String(error)}`);
-          reply = { status: bridgeError.status, body: options.errorBody(bridgeError) };
+          const retryAfterS = bridgeError.details?.retryAfterS;
+          reply = { status: bridgeError.status, body: options.errorBody(bridgeError), ...(typeof retryAfterS === 'number' && { headers: { 'retry-after': String(retryAfterS) } }) };
         }
         span.setAttribute('http.response.status_code', reply.status);
         if (aborted) return;

@@ -60,6 +60,18 @@ export class JobRepository {
     return row && toSummary(row);
   }
 
+  /** Jobs of the tenant at `provider` that are queued or running (paused ones hold no solver thread). */
+  async countActive(tenantId: string, provider: string): Promise<number> {
+    const row = await this.#db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('provider', '=', provider)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** Newest first, without their problems: a page of jobs must not load a page of (up to 8 MB) problem bodies. */
   async list(tenantId: string, options: { limit: number; before?: string }): Promise<JobSummary[]> {
     let query = this.#db.selectFrom('jobs').select(SUMMARY_COLUMNS).where('tenant_id', '=', tenantId);
