@@ -13,7 +13,7 @@ import { mountAdminRoutes } from './admin-routes.js';
 import { mountBridgeRoutes } from './bridge-routes.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
-import { writeJson } from './http.js';
+import { allowedMethods, writeJson } from './http.js';
 import { watchCredentials } from './socket/credential-watch.js';
 import { endWith } from './socket-io.js';
 import type { NativeUws, us_listen_socket } from './uws.js';
@@ -85,9 +85,18 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   app.any('/*', (res, req) => {
     res.onAborted(() => {});
     const path = req.getUrl();
-    const error = new BridgeError('not_found', `no route for ${req.getMethod().toUpperCase()} ${path}`);
+    const method = req.getMethod().toUpperCase();
+    const allowed = allowedMethods(app, path);
+    const error =
+      allowed.length > 0
+        ? new BridgeError('method_not_allowed', `${path} takes ${allowed.join(' or ')}, not ${method}`)
+        : new BridgeError('not_found', `no route for ${method} ${path}`);
     const dialect = deps.dialects.find((d) => d.pathPrefixes.some((prefix) => path.startsWith(prefix)));
-    writeJson(res, { status: 404, body: dialect ? dialect.errorBody(error) : { error: { code: error.code, message: error.message } } });
+    writeJson(res, {
+      status: error.status,
+      body: dialect ? dialect.errorBody(error) : { error: { code: error.code, message: error.message } },
+      ...(allowed.length > 0 && { headers: { allow: allowed.join(', ') } }),
+    });
   });
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {

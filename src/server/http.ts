@@ -154,8 +154,20 @@ export interface RouteOptions {
  * invalidates `req` after the handler returns), JSON body read with a size cap, and every error
  * turned into the dialect's error body, so a bad request never reaches past its own response.
  */
+/** Every route's pattern and method, per app, so a known path asked with another method gets 405 and `Allow`. */
+const ROUTES = new WeakMap<TemplatedApp, { pattern: RegExp; method: string }[]>();
+
+/** The methods the app serves `path` with (empty when no route has the path at all). */
+export function allowedMethods(app: TemplatedApp, path: string): string[] {
+  const methods = (ROUTES.get(app) ?? []).filter((r) => r.pattern.test(path)).map((r) => r.method.toUpperCase());
+  return [...new Set(methods)];
+}
+
 export function route(app: TemplatedApp, method: Method, pattern: string, options: RouteOptions, handler: Handler): void {
   const paramCount = (pattern.match(/\/:/g) ?? []).length;
+  const known = ROUTES.get(app) ?? [];
+  ROUTES.set(app, known);
+  known.push({ pattern: new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}$`), method });
   app[method](pattern, (res, req) => {
     let aborted = false;
     res.onAborted(() => {
