@@ -227,9 +227,9 @@ for (const storeKind of STORES) {
 
     test("a missing route under a dialect's paths is a 404 in that dialect's error shape", async () => {
       const shapes: [string, string, (body: any) => unknown][] = [
-        ['GET', '/api/v2/solve/async', (body) => body.detail],
-        ['DELETE', '/api/optimization/jobs/x', (body) => body.error],
-        ['DELETE', '/api/v1/campaigns/x', (body) => body.error.code === 'NOT_FOUND' && body.error.message],
+        ['GET', '/api/v2/solve/nothing', (body) => body.detail],
+        ['DELETE', '/api/optimization/nothing', (body) => body.error],
+        ['DELETE', '/api/v1/campaigns/x/nothing', (body) => body.error.code === 'NOT_FOUND' && body.error.message],
         ['GET', '/v1/jobs/x/nothing', (body) => body.error.code === 'not_found' && body.error.message],
       ];
       for (const [method, path, message] of shapes) {
