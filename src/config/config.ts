@@ -44,6 +44,8 @@ export interface Config {
     submissionsPerMinute: number;
     /** Built-in jobs one tenant may have running or queued at once. */
     maxActiveBuiltinJobsPerTenant: number;
+    /** Events one job may store: past it the job fails with a reason (a runaway upstream cannot fill the disk). */
+    maxEventsPerJob: number;
   };
   solver: {
     defaultTimeLimitS: number;
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxSocketsPerKey: integer(limits.maxSocketsPerKey, 'limits.maxSocketsPerKey', 1, 100_000),
       submissionsPerMinute: integer(limits.submissionsPerMinute, 'limits.submissionsPerMinute', 1, 1_000_000),
       maxActiveBuiltinJobsPerTenant: integer(limits.maxActiveBuiltinJobsPerTenant, 'limits.maxActiveBuiltinJobsPerTenant', 1, 1_000_000),
+      maxEventsPerJob: integer(limits.maxEventsPerJob, 'limits.maxEventsPerJob', 10, 1_000_000_000),
     },
     solver: {
       defaultTimeLimitS: integer(solver.defaultTimeLimitS, 'solver.defaultTimeLimitS', 1, 86_400),

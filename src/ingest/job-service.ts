@@ -22,7 +22,7 @@ export interface JobServiceDeps {
   /** Why a known but unconfigured provider cannot run, naming the settings to fill in. */
   unconfigured: ReadonlyMap<string, string>;
   routing: Readonly<Record<ProblemKind, string>>;
-  quotas: { submissionsPerMinute: number; maxActiveBuiltinJobsPerTenant: number };
+  quotas: { submissionsPerMinute: number; maxActiveBuiltinJobsPerTenant: number; maxEventsPerJob: number };
 }
 
 export interface SubmitRequest {
@@ -166,7 +166,14 @@ export class JobService {
   }
 
   #start(job: Job, provider: Provider, resumeFrom: { lastHash: string | null; lastIteration: number }, traceContext: Context): void {
-    const session = new IngestSession(job, { writer: this.#deps.writer, hub: this.#deps.hub, traceContext, ...resumeFrom });
+    const session = new IngestSession(job, {
+      writer: this.#deps.writer,
+      hub: this.#deps.hub,
+      traceContext,
+      ...resumeFrom,
+      maxEvents: this.#deps.quotas.maxEventsPerJob,
+      onLimit: () => this.#running.get(job.id)?.run.stop(),
+    });
     const run = provider.start({
       job,
       sink: session,

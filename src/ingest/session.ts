@@ -32,7 +32,25 @@ export class IngestSession implements EventSink {
   #finished = false;
   #lastPublish: Promise<void> = Promise.resolve();
 
-  constructor(job: Job, deps: { writer: EventWriter; hub: Hub; traceContext: Context; lastHash: string | null; lastIteration: number }) {
+  readonly #maxEvents: number;
+  readonly #onLimit: () => void;
+
+  constructor(
+    job: Job,
+    deps: {
+      writer: EventWriter;
+      hub: Hub;
+      traceContext: Context;
+      lastHash: string | null;
+      lastIteration: number;
+      /** Events one job may store; the last one is the failure that says so. */
+      maxEvents: number;
+      /** Told when the job hit `maxEvents`, so its run is stopped. */
+      onLimit: () => void;
+    },
+  ) {
+    this.#maxEvents = deps.maxEvents;
+    this.#onLimit = deps.onLimit;
     this.job = job;
     this.#writer = deps.writer;
     this.#hub = deps.hub;
@@ -59,7 +77,15 @@ export class IngestSession implements EventSink {
       if (this.#seenKeys.has(draft.dedupKey)) return;
       this.#remember(draft.dedupKey);
     }
-    const { dedupKey: _dedupKey, ...fields } = draft;
+    // A runaway upstream must not fill the disk: the job's last storable event is its failure.
+    const limited = this.#seq + 1 >= this.#maxEvents && !isTerminal(draft.type);
+    const { dedupKey: _dedupKey, ...fields }: EventDraft = limited
+      ? {
+          type: 'failed',
+          at: new Date().toISOString(),
+          error: { code: 'event_limit', message: `the job reached the limit of ${this.#maxEvents} stored events (limits.maxEventsPerJob) and was stopped` },
+        }
+      : draft;
     // Every event says how far the job had got, so a lifecycle event reads in context (Mutagent's clients
     // show `iteration` on each one); 0 before the first iteration.
     const event: JobEvent = storable({
@@ -88,6 +114,7 @@ export class IngestSession implements EventSink {
     instruments.eventsIngested.add(1, { provider: this.job.provider });
     const sequenced = performance.now();
     const written = this.#writer.append({ event, hash: this.#hash }, this.#stateUpdate(event, terminal), publishContext);
+    if (limited) this.#onLimit();
     this.#lastPublish = written.then(() => {
       const committed = performance.now();
       instruments.pipelineStage.record(since(sequenced), { stage: 'commit' });

@@ -47,3 +47,27 @@ describe('built-in jobs running or queued per tenant', () => {
     for (const job of [second, fourth]) await api(suite.bridge.http, 'POST', `/v1/jobs/${job.body.job_id}/cancel`, { key: TENANT_KEYS.acme });
   });
 });
+
+describe('stored events per job', () => {
+  const suite = useTestBridge('postgres', {
+    configure: (config) => {
+      config.limits.maxEventsPerJob = 12;
+      config.solver.progressIntervalMs = 10;
+    },
+  });
+
+  test('a job that reaches the cap fails with the reason as its last stored event, and its run stops', async () => {
+    const submitted = await post(suite.bridge, '/v1/optimize/tsp', { ...TSP, time_limit_s: 60 });
+    const jobId = submitted.body.job_id as string;
+    await waitFor(async () => (await api(suite.bridge.http, 'GET', `/v1/jobs/${jobId}`, { key: TENANT_KEYS.acme })).body.status === 'failed');
+    const { events } = (await api(suite.bridge.http, 'GET', `/bridge/v1/jobs/${jobId}/events`, { key: TENANT_KEYS.acme })).body;
+    assert.equal(events.length, 12);
+    assert.deepEqual(events.map((e: any) => e.seq), range(1, 12));
+    assert.equal(events.at(-1).type, 'failed');
+    assert.equal(events.at(-1).error.code, 'event_limit');
+    assert.match(events.at(-1).error.message, /limit of 12 stored events/);
+    // Nothing more is recorded: the run was stopped, not left to emit into a finished job.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal((await api(suite.bridge.http, 'GET', `/bridge/v1/jobs/${jobId}/events`, { key: TENANT_KEYS.acme })).body.events.length, 12);
+  });
+});
