@@ -26,6 +26,8 @@ export interface Config {
   /** `tenant:key` pairs from BRIDGE_API_KEYS. */
   apiKeys: { tenant: string; key: string }[];
   otlpEndpoint: string | null;
+  /** Origins allowed to call the API from a browser page elsewhere; empty: same origin only; `*`: any. */
+  corsOrigins: string[];
   /** Guards the admin API (managed keys); from BRIDGE_ADMIN_KEY only. Without it the admin API is off. */
   adminKey: string | null;
   /** Seconds SIGTERM/SIGINT give the bridge to close its sockets, flush and stop its jobs before it exits anyway. */
@@ -157,6 +159,16 @@ const ENV_OVERRIDES: [string, string[]][] = [
   ...VENDOR_NAMES.map((name): [string, string[]] => [`${name.toUpperCase()}_URL`, ['providers', name, 'url']]),
 ];
 
+/** `https://a.example,https://b.example`, `*`, or a list in a config file; each an origin (scheme, host, port). */
+function corsOrigins(value: unknown): string[] {
+  const list = typeof value === 'string' ? value.split(',').map((o) => o.trim()).filter((o) => o !== '') : value;
+  if (!Array.isArray(list) || !list.every((o) => typeof o === 'string')) throw new ConfigError('BRIDGE_CORS_ORIGINS', 'must be a comma-separated list of origins, or *');
+  for (const origin of list) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError('BRIDGE_CORS_ORIGINS', `"${origin}" is not an origin like https://app.example.com`);
+  }
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   let raw = readJson(DEFAULT_FILE, 'config/default.json');
   if (env.BRIDGE_CONFIG) raw = merge(raw, readJson(env.BRIDGE_CONFIG, 'BRIDGE_CONFIG'));
@@ -187,6 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: text(raw.dataDir, 'BRIDGE_DATA_DIR'),
     apiKeys: parseApiKeys(env.BRIDGE_API_KEYS),
     otlpEndpoint: optionalUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
+    corsOrigins: corsOrigins(env.BRIDGE_CORS_ORIGINS ?? raw.corsOrigins),
     adminKey: env.BRIDGE_ADMIN_KEY && env.BRIDGE_ADMIN_KEY.trim() !== '' ? env.BRIDGE_ADMIN_KEY : null,
     shutdownTimeoutS: integer(raw.shutdownTimeoutS, 'BRIDGE_SHUTDOWN_TIMEOUT_S', 1, 3_600),
     limits: {

@@ -10,6 +10,7 @@ import type { Database } from '../store/schema.js';
 import type { TenantRepository } from '../store/tenant-repository.js';
 import type { Authenticator } from './auth.js';
 import { mountAdminRoutes } from './admin-routes.js';
+import { corsPolicy } from './cors.js';
 import { mountBridgeRoutes } from './bridge-routes.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
@@ -70,6 +71,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     encoders,
     log: deps.log,
     sockets: new Set(),
+    cors: corsPolicy(config.corsOrigins),
     draining: false,
     publicBase(host, scheme) {
       // The Host header goes into the links a client follows: anything but a plain host[:port] is not trusted.
@@ -82,6 +84,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   mountAdminRoutes(ctx, deps.tenants, config.adminKey);
   const stopWatchingKeys = watchCredentials(ctx);
   for (const dialect of deps.dialects) dialect.mount(ctx);
+  app.options('/*', (res, req) => {
+    res.onAborted(() => {});
+    const preflight = ctx.cors.preflightFor(req.getHeader('origin'));
+    res.cork(() => {
+      res.writeStatus(preflight ? '204 No Content' : '403 Forbidden');
+      for (const [name, value] of Object.entries(preflight ?? {})) res.writeHeader(name, value);
+      res.end();
+    });
+  });
   app.any('/*', (res, req) => {
     res.onAborted(() => {});
     const path = req.getUrl();

@@ -8,6 +8,7 @@ import type { JobRepository } from '../store/job-repository.js';
 import type { KeyScope } from '../store/schema.js';
 import { credentialOf, type Authenticator } from './auth.js';
 import type { ErrorBody, RequestInfo, RouteOptions } from './http.js';
+import type { Cors } from './cors.js';
 import type { SocketState } from './socket-io.js';
 import type { TemplatedApp, WebSocket } from './uws.js';
 
@@ -26,6 +27,7 @@ export interface ServerContext {
   log(line: string): void;
   /** Every client socket open on this server, whatever its dialect: shutdown closes them all. */
   readonly sockets: Set<WebSocket<SocketState>>;
+  readonly cors: Cors;
   /** Set when shutdown begins: /readyz answers 503 so a load balancer stops sending. */
   draining: boolean;
   /** Base URL for links handed to clients (stream_url, ws_url), from config or the request's Host. */
@@ -71,5 +73,5 @@ export async function requireOwnJob(
 
 /** The options every route of one dialect shares: its error shape, the body limit, the logger. */
 export function routeOptionsFor(ctx: ServerContext, errorBody: ErrorBody): (name: string) => RouteOptions {
-  return (name) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name, log: ctx.log });
+  return (name) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name, log: ctx.log, cors: ctx.cors.headersFor });
 }

@@ -147,6 +147,8 @@ export interface RouteOptions {
   /** Route name for spans, e.g. "POST /v1/optimize/tsp". */
   name: string;
   log(line: string): void;
+  /** Cross-origin headers for the request's Origin, when the bridge allows that origin. */
+  cors?(origin: string): Record<string, string> | undefined;
 }
 
 /**
@@ -196,6 +198,8 @@ export function route(app: TemplatedApp, method: Method, pattern: string, option
           reply = { status: bridgeError.status, body: options.errorBody(bridgeError), ...(typeof retryAfterS === 'number' && { headers: { 'retry-after': String(retryAfterS) } }) };
         }
         span.setAttribute('http.response.status_code', reply.status);
+        const cors = options.cors?.(request.header('origin'));
+        if (cors) reply = { ...reply, headers: { ...reply.headers, ...cors } };
         if (aborted) return;
         if (reply.stream) await writeStream(res, reply, () => aborted, options.log);
         else writeJson(res, reply);
