@@ -36,7 +36,8 @@ async function data(name: string): Promise<string> {
   } catch {
     throw new Error(
       `benchmark instance ${name} not found in ${DATA_DIR}: set BENCH_DATA_DIR to a folder holding the public instances ` +
-        '(TSPLIB berlin52/eil51/kroA100 with their .opt.tour files, G-set G1, OR-Library bqp50/bqp100)',
+        '(TSPLIB berlin52/eil51/kroA100 with their .opt.tour files, G-set G1, OR-Library bqp50/bqp100; they come from ' +
+        "TSPLIB95, Ye's G-set collection and Beasley's OR-Library, and the project's shared/data folder holds them)",
     );
   }
 }

@@ -1,3 +1,5 @@
+import { isSoftwareAdapter } from './adapter-probe.js';
+
 /**
  * One WebGPU device per thread, opened on first use through Dawn (npm `webgpu`) and kept for later
  * runs. Resolves to null when there is no adapter (no Vulkan driver), so callers fall back to the CPU.
@@ -43,11 +45,10 @@ async function open(): Promise<GpuContext | null> {
     opening = null;
   });
   const { vendor, architecture, description, device: model } = adapter.info;
-  const software = adapter.info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(`${description} ${model}`);
   return {
     gpu,
     device,
     description: `webgpu:${vendor || 'unknown'}/${architecture || 'unknown'}/${description || model || 'unknown'}`,
-    software,
+    software: isSoftwareAdapter(adapter.info),
   };
 }
