@@ -12,6 +12,7 @@ import type { Authenticator } from './auth.js';
 import { mountAdminRoutes } from './admin-routes.js';
 import { corsPolicy } from './cors.js';
 import { mountBridgeRoutes } from './bridge-routes.js';
+import { mountSeriesRoutes } from './series-routes.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
 import { allowedMethods, writeJson } from './http.js';
@@ -81,6 +82,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   };
 
   mountBridgeRoutes(ctx, deps.db);
+  mountSeriesRoutes(ctx, deps.db);
   mountAdminRoutes(ctx, deps.tenants, config.adminKey);
   const stopWatchingKeys = watchCredentials(ctx);
   for (const dialect of deps.dialects) dialect.mount(ctx);

@@ -19,11 +19,13 @@ describe("the built-in solver's queue between tenants", () => {
 
   test("tenant A's 200 queued jobs do not stop tenant B's job from starting next", async () => {
     const { bridge } = suite;
-    const busy = await Promise.all(range(1, availableParallelism()).map(() => submit(bridge, TENANT_KEYS.acme, 2)));
+    // Long enough that no thread frees up by itself while the queue fills: the test frees one when B is waiting.
+    const busy = await Promise.all(range(1, availableParallelism()).map(() => submit(bridge, TENANT_KEYS.acme, 600)));
     await waitFor(async () => (await Promise.all(busy.map((id) => statusOf(bridge, TENANT_KEYS.acme, id)))).every((s) => s === 'running'));
     const queued: string[] = [];
     for (let i = 0; i < 200; i++) queued.push(await submit(bridge, TENANT_KEYS.acme, 1));
     const other = await submit(bridge, TENANT_KEYS.globex, 1);
+    await api(bridge.http, 'POST', `/v1/jobs/${busy[0]}/cancel`, { key: TENANT_KEYS.acme });
 
     await waitFor(async () => (await statusOf(bridge, TENANT_KEYS.globex, other)) !== 'queued');
     const aheadOfB = (await Promise.all(queued.map((id) => statusOf(bridge, TENANT_KEYS.acme, id)))).filter((s) => s !== 'queued');

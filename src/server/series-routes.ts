@@ -1,0 +1,72 @@
+import { sql, type Kysely } from 'kysely';
+import { invalid, type BridgeError } from '../core/errors.js';
+import { requireOwnJob, routeOptionsFor, type ServerContext } from './context.js';
+import { route } from './http.js';
+import type { Database } from '../store/schema.js';
+
+const SERIES_FIELDS = ['objective', 'bestObjective', 'temperature', 'gap'] as const;
+const MAX_POINTS = 10_000;
+
+export interface SeriesBucket {
+  from_seq: number;
+  to_seq: number;
+  count: number;
+  [field: string]: number | null | { min: number | null; max: number | null };
+}
+
+function integerParam(value: string | null, name: string, fallback: number, min: number, max: number): number {
+  if (value === null || value === '') return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw invalid(`${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+function errorBody(error: BridgeError): unknown {
+  return { error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
+}
+
+/**
+ * Min and max per bucket of seq, computed in SQL so a 100 000-event job reaches the chart as a few
+ * hundred rows; keeping both extremes is what lets a one-event spike survive the downsample, and a
+ * window narrower than `points` gives one bucket per event.
+ */
+async function series(db: Kysely<Database>, jobId: string, points: number, from: number, to: number): Promise<SeriesBucket[]> {
+  const span = to - from + 1;
+  const bucket = sql<number>`floor((seq - ${from})::float8 * ${points} / ${span})::int`;
+  const extremes = SERIES_FIELDS.flatMap((field) => [
+    sql`min((event->>${field})::float8)`.as(`${field}_min`),
+    sql`max((event->>${field})::float8)`.as(`${field}_max`),
+  ]);
+  const rows = await db
+    .selectFrom('events')
+    .select([bucket.as('bucket'), sql<number>`min(seq)`.as('from_seq'), sql<number>`max(seq)`.as('to_seq'), sql<number>`count(*)::int`.as('count'), ...extremes])
+    .where('job_id', '=', jobId)
+    .where('seq', '>=', from)
+    .where('seq', '<=', to)
+    .where(sql<boolean>`(jsonb_typeof(event->'objective') = 'number' or jsonb_typeof(event->'bestObjective') = 'number')`)
+    .groupBy(sql`1`)
+    .orderBy(sql`1`)
+    .execute();
+  return rows.map((row) => {
+    const values = row as unknown as Record<string, number | null>;
+    const out: SeriesBucket = { from_seq: Number(row.from_seq), to_seq: Number(row.to_seq), count: Number(row.count) };
+    for (const field of SERIES_FIELDS) {
+      const min = values[`${field}_min`] ?? null;
+      if (min !== null) out[field] = { min: Number(min), max: Number(values[`${field}_max`]) };
+    }
+    return out;
+  });
+}
+
+/** `GET /bridge/v1/jobs/{id}/series?points=&from=&to=`: the convergence chart's data, downsampled by seq. */
+export function mountSeriesRoutes(ctx: ServerContext, db: Kysely<Database>): void {
+  const options = routeOptionsFor(ctx, errorBody);
+  route(ctx.app, 'get', '/bridge/v1/jobs/:id/series', options('GET /bridge/v1/jobs/{id}/series'), async (request) => {
+    const job = await requireOwnJob(ctx, request);
+    const points = integerParam(request.query.get('points'), 'points', 500, 1, MAX_POINTS);
+    const from = integerParam(request.query.get('from'), 'from', 1, 1, Number.MAX_SAFE_INTEGER);
+    const to = integerParam(request.query.get('to'), 'to', Math.max(job.lastSeq, from), 1, Number.MAX_SAFE_INTEGER);
+    if (to < from) throw invalid('to must not be below from');
+    return { status: 200, body: { job_id: job.id, from, to, points, buckets: await series(db, job.id, points, from, to) } };
+  });
+}
