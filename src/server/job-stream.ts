@@ -46,12 +46,8 @@ interface JobSocket extends LifecycleState {
 /** Mounts one job-per-URL stream route (Nerox, JAOT, MatCraft; Mutagent multiplexes its own). */
 export function mountJobStream(ctx: ServerContext, dialect: Dialect, patterns: readonly string[], options: JobStreamOptions): void {
   const socketsByJob = new Map<string, Set<WebSocket<JobSocket>>>();
+  // Sockets opening at once on one job share its lookup (the store already shares the latest-event read).
   const jobLookups = new SingleFlight<JobSummary | undefined>();
-  const latestLookups = new SingleFlight<JobEvent | undefined>();
-  const reads: StreamReads = {
-    job: (id, tenantId) => jobLookups.run(`${tenantId}/${id}`, () => ctx.jobs.summaryForTenant(id, tenantId)),
-    latest: (id) => latestLookups.run(id, () => ctx.events.latest(id)),
-  };
 
   ctx.fanout.onTerminal((event) => {
     const sockets = socketsByJob.get(event.jobId);
@@ -73,7 +69,7 @@ export function mountJobStream(ctx: ServerContext, dialect: Dialect, patterns: r
     initialState: (base) => Object.assign(base, { after: null, replaySpeed: null }),
     errorFrame: (error, state) => options.errorFrame(error, state.param),
     async admit(_ctx, state, query) {
-      const job = await reads.job(state.param, state.tenantId!);
+      const job = await jobLookups.run(`${state.tenantId}/${state.param}`, () => ctx.jobs.summaryForTenant(state.param, state.tenantId!));
       if (!job) throw notFound(`job ${state.param}`);
       state.job = job;
       state.after = options.acceptsAfter ? parseSeq(query.get('after'), 'after') : null;
@@ -85,7 +81,7 @@ export function mountJobStream(ctx: ServerContext, dialect: Dialect, patterns: r
       if (!sockets) socketsByJob.set(state.param, (sockets = new Set()));
       sockets.add(ws);
       if (options.idleCloseS) watchIdle(ctx, ws, options.idleCloseS);
-      void stream(ctx, dialect, options, reads, ws, (error) => fail(ws, error)).catch((error: unknown) => fail(ws, error));
+      void stream(ctx, dialect, options, ws, (error) => fail(ws, error)).catch((error: unknown) => fail(ws, error));
     },
     message(ws, text) {
       const reply = options.onMessage(text, ws.getUserData().param);
@@ -116,24 +112,17 @@ function watchIdle(ctx: ServerContext, ws: WebSocket<JobSocket>, idleS: number):
   );
 }
 
-/** What every socket of a job asks when it opens, each shared by the sockets that ask at the same time. */
-interface StreamReads {
-  job(id: string, tenantId: string): Promise<JobSummary | undefined>;
-  latest(id: string): Promise<JobEvent | undefined>;
-}
-
 async function stream(
   ctx: ServerContext,
   dialect: Dialect,
   options: JobStreamOptions,
-  reads: StreamReads,
   ws: WebSocket<JobSocket>,
   fail: (error: unknown) => void,
 ): Promise<void> {
   const state = ws.getUserData();
   const job = state.job!;
   delete state.job;
-  const last = await reads.latest(job.id);
+  const last = await ctx.events.latest(job.id);
   const lastSeq = last?.seq ?? 0;
   // Not the job row: it was read at upgrade and may predate the job's end, which would leave the socket
   // joined live after the terminal event and waiting forever.
