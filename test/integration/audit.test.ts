@@ -1,33 +1,25 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { Client } from '../../src/client/index.js';
 import { storedChain } from '../../src/store/event-chain.js';
-import { api, openTestStore, startTestBridge, STORES, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { api, STORES, TENANT_KEYS, useTestBridge } from '../helpers/bridge.js';
 
 for (const kind of STORES) describe(`the verifiable record: GET /bridge/v1/jobs/{id}/audit (${kind})`, () => {
-  let store: StoreHandle;
-  let bridge: TestBridge;
+  const suite = useTestBridge(kind);
   let client: Client;
 
   async function finishedJob(): Promise<{ id: string; lastSeq: number; lastHash: string }> {
     const job = await client.optimize.tsp({ coordinates: [[0, 0], [3, 0], [3, 4], [0, 4], [1, 2], [2, 2]], timeLimitS: 0.6 });
     await job.result();
-    const row = await bridge.bridge.database.db.selectFrom('jobs').select(['last_seq', 'last_hash']).where('id', '=', job.id).executeTakeFirstOrThrow();
+    const row = await suite.bridge.bridge.database.db.selectFrom('jobs').select(['last_seq', 'last_hash']).where('id', '=', job.id).executeTakeFirstOrThrow();
     return { id: job.id, lastSeq: row.last_seq, lastHash: row.last_hash! };
   }
 
-  const db = () => bridge.bridge.database.db;
+  const db = () => suite.bridge.bridge.database.db;
 
-  before(async () => {
-    store = await openTestStore(kind);
-    bridge = await startTestBridge(store);
-    client = new Client({ url: bridge.http, key: TENANT_KEYS.acme });
-  });
-
-  after(async () => {
-    await bridge.close();
-    await store.dispose();
+  before(() => {
+    client = new Client({ url: suite.bridge.http, key: TENANT_KEYS.acme });
   });
 
   test('an untouched job is intact, with the head the ingest wrote and every event counted', async () => {
@@ -84,14 +76,14 @@ for (const kind of STORES) describe(`the verifiable record: GET /bridge/v1/jobs/
 
   test("another tenant's job and an unknown id are not found; a malformed head is a 400", async () => {
     const job = await finishedJob();
-    const foreign = await api(bridge.http, 'GET', `/bridge/v1/jobs/${job.id}/audit`, { key: TENANT_KEYS.globex });
+    const foreign = await api(suite.bridge.http, 'GET', `/bridge/v1/jobs/${job.id}/audit`, { key: TENANT_KEYS.globex });
     assert.equal(foreign.status, 404);
     assert.equal(foreign.body.error.code, 'not_found');
-    assert.equal((await api(bridge.http, 'GET', '/bridge/v1/jobs/job_nope/audit', { key: TENANT_KEYS.acme })).status, 404);
-    const bad = await api(bridge.http, 'GET', `/bridge/v1/jobs/${job.id}/audit?head=xyz`, { key: TENANT_KEYS.acme });
+    assert.equal((await api(suite.bridge.http, 'GET', '/bridge/v1/jobs/job_nope/audit', { key: TENANT_KEYS.acme })).status, 404);
+    const bad = await api(suite.bridge.http, 'GET', `/bridge/v1/jobs/${job.id}/audit?head=xyz`, { key: TENANT_KEYS.acme });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /head must be a sha256 hash/);
-    assert.equal((await api(bridge.http, 'GET', `/bridge/v1/jobs/${job.id}/audit`)).status, 401);
+    assert.equal((await api(suite.bridge.http, 'GET', `/bridge/v1/jobs/${job.id}/audit`)).status, 401);
   });
 
   test('the chain is read page by page in seq order, whatever the page size', async () => {

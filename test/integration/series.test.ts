@@ -1,35 +1,27 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { Client } from '../../src/client/index.js';
-import { openTestStore, startTestBridge, STORES, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { STORES, TENANT_KEYS, useTestBridge } from '../helpers/bridge.js';
 
 interface Bucket { from_seq: number; to_seq: number; count: number; objective?: { min: number; max: number } }
 
 for (const kind of STORES) describe(`convergence series: GET /bridge/v1/jobs/{id}/series (${kind})`, () => {
-  let store: StoreHandle;
-  let bridge: TestBridge;
+  const suite = useTestBridge(kind);
   let client: Client;
 
   async function series(id: string, query: string, key: string = TENANT_KEYS.acme): Promise<Response> {
-    return fetch(`${bridge.http}/bridge/v1/jobs/${id}/series?${query}`, { headers: { authorization: `Bearer ${key}` } });
+    return fetch(`${suite.bridge.http}/bridge/v1/jobs/${id}/series?${query}`, { headers: { authorization: `Bearer ${key}` } });
   }
 
-  before(async () => {
-    store = await openTestStore(kind);
-    bridge = await startTestBridge(store);
-    client = new Client({ url: bridge.http, key: TENANT_KEYS.acme });
-  });
-
-  after(async () => {
-    await bridge.close();
-    await store.dispose();
+  before(() => {
+    client = new Client({ url: suite.bridge.http, key: TENANT_KEYS.acme });
   });
 
   test('a one-event spike survives a two-point downsample, and a one-seq window returns that single event', async () => {
     const job = await client.optimize.tsp({ coordinates: [[0, 0], [3, 0], [3, 4], [0, 4], [1, 2], [2, 2]], timeLimitS: 0.6 });
     await job.result();
-    const db = bridge.bridge.database.db;
+    const db = suite.bridge.bridge.database.db;
     const objectiveSeqs = await db.selectFrom('events').select('seq').where('job_id', '=', job.id)
       .where(sql<boolean>`jsonb_typeof(event->'objective') = 'number'`).orderBy('seq').execute();
     assert.ok(objectiveSeqs.length >= 3, `the job recorded ${objectiveSeqs.length} objective events`);
