@@ -7,8 +7,15 @@ import { mutagentProvider } from '../adapters/mutagent/provider.js';
 import { neroxProvider } from '../adapters/nerox/provider.js';
 import { VENDOR_NAMES, type Config, type VendorName } from './config/config.js';
 import { probeDevice } from './solver/gpu/adapter-probe.js';
+import { SOLVER_THREADS } from './solver/index.js';
 import type { Provider } from './core/provider.js';
 import { LocalHub, type Hub } from './hub/hub.js';
+import { RedisLeases } from './hub/leases.js';
+import { RedisHub } from './hub/redis-hub.js';
+import { RedisSocketCounts } from './hub/redis-socket-counts.js';
+import { LocalSocketCounts } from './server/socket/socket-counts.js';
+import { connectRedis, type RedisLink } from './hub/redis-link.js';
+import { ClusterScheduler } from './ingest/cluster-scheduler.js';
 import { JobService } from './ingest/job-service.js';
 import { upstreamSettings, type UpstreamSettings } from './ingest/upstream/settings.js';
 import { Authenticator } from './server/auth.js';
@@ -94,9 +101,45 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     ...config.store,
     onError: (error, attempt) => log(`store flush failed (attempt ${attempt}), retrying: ${(error as Error).message}`),
   });
-  const hub: Hub = new LocalHub();
+  const { nodeId, leaseTtlMs } = config.cluster;
+  let redis: RedisLink | null = null;
+  let hub: Hub = new LocalHub();
+  let leases: RedisLeases | undefined;
+  let cluster: ConstructorParameters<typeof JobService>[0]['cluster'];
+  let socketCounts: RedisSocketCounts | undefined;
+  if (config.redisUrl) {
+    redis = await connectRedis(config.redisUrl, log);
+    const redisHub = new RedisHub({
+      publisher: redis.commands,
+      subscriber: redis.subscriber,
+      nodeId,
+      missed: (jobId, afterSeq, limit) => events.read(jobId, afterSeq, limit),
+      lastSeqs: (jobIds) => jobs.lastSeqs(jobIds),
+      log,
+    });
+    await redisHub.start();
+    hub = redisHub;
+    leases = new RedisLeases(redis.commands, nodeId, leaseTtlMs, log);
+    const local = new LocalSocketCounts();
+    socketCounts = new RedisSocketCounts(redis.commands, nodeId, leaseTtlMs, (id, limit) => local.takeNow(id, limit));
+    cluster = { leases, signal: (signal) => redisHub.signal(signal), onSignal: (listener) => redisHub.onSignal(listener) };
+  }
   const { available, unconfigured } = providers(config);
-  const jobService = new JobService({ jobs, store: events, writer, hub, providers: available, unconfigured, routing: config.routing, quotas: config.limits });
+  const jobService = new JobService({
+    jobs,
+    store: events,
+    writer,
+    hub,
+    providers: available,
+    unconfigured,
+    routing: config.routing,
+    quotas: config.limits,
+    nodeId,
+    ...(cluster && { cluster }),
+    log,
+  });
+  const upSince = redis ? redis.upSince : () => null;
+  const scheduler = leases && new ClusterScheduler({ jobService, jobs, leases, solverThreads: SOLVER_THREADS, redisUpSince: upSince, log });
   const server = await startServer({
     uws,
     config,
@@ -109,6 +152,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     hub,
     dialects: options.dialects ?? DIALECTS,
     log,
+    ...(redis && socketCounts && { cluster: { socketCounts, redisUp: () => upSince() !== null } }),
   });
   if (config.solver.device === 'auto') {
     void probeDevice().then(({ device, reason, dawnMessages }) => {
@@ -116,8 +160,10 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
       log(`built-in solver: SOLVER_DEVICE=auto runs on the ${device === 'gpu' ? 'GPU' : 'CPU path'}: ${reason}`);
     });
   }
-  const resumed = await jobService.resumeUnfinished();
-  log(`optbridge listening on ${config.host}:${server.port} (store ${database.description}${resumed ? `, resumed ${resumed} jobs` : ''})`);
+  const resumed = scheduler ? 0 : await jobService.resumeUnfinished();
+  scheduler?.kick();
+  const mode = redis ? `, cluster node ${nodeId} on ${config.redisUrl}` : '';
+  log(`optbridge listening on ${config.host}:${server.port} (store ${database.description}${mode}${resumed ? `, resumed ${resumed} jobs` : ''})`);
   if (createdApiKey) {
     log(`created API key for tenant "default" (shown once; set BRIDGE_API_KEYS to choose your own): ${createdApiKey}`);
   }
@@ -131,10 +177,14 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     createdApiKey,
     async close() {
       server.drain('server shutting down; reconnect with your last seq');
+      await scheduler?.close();
       await jobService.shutdown();
       await writer.close();
       server.close();
       await hub.close();
+      leases?.close();
+      socketCounts?.close();
+      await redis?.close();
       await database.close();
       await telemetry.shutdown();
     },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isRecord } from '../core/json.js';
 import type { ProblemKind } from '../core/problem.js';
@@ -56,6 +57,13 @@ export interface Config {
     device: 'auto' | 'gpu' | 'cpu';
   };
   store: { flushIntervalMs: number; maxBatchEvents: number; concurrency: number };
+  /** Used when REDIS_URL is set (several nodes on one Postgres and one Redis); see README "Running a cluster". */
+  cluster: {
+    /** This node's name in leases, job records and metrics; unique per running node. */
+    nodeId: string;
+    /** A dead node's jobs are taken over this long after its last lease renewal. */
+    leaseTtlMs: number;
+  };
   providers: Record<VendorName, VendorSettings>;
   routing: Record<ProblemKind, string>;
 }
@@ -156,6 +164,8 @@ const ENV_OVERRIDES: [string, string[]][] = [
   ['BRIDGE_DATA_DIR', ['dataDir']],
   ['SOLVER_DEVICE', ['solver', 'device']],
   ['BRIDGE_SHUTDOWN_TIMEOUT_S', ['shutdownTimeoutS']],
+  ['BRIDGE_NODE_ID', ['cluster', 'nodeId']],
+  ['BRIDGE_LEASE_TTL_MS', ['cluster', 'leaseTtlMs']],
   ...VENDOR_NAMES.map((name): [string, string[]] => [`${name.toUpperCase()}_URL`, ['providers', name, 'url']]),
 ];
 
@@ -183,6 +193,7 @@ export function loadConfig(env: Env = process.env): Config {
   const limits = section(raw, 'limits');
   const solver = section(raw, 'solver');
   const store = section(raw, 'store');
+  const cluster = section(raw, 'cluster');
   const providers = section(raw, 'providers');
   const routing = section(raw, 'routing');
   const device = solver.device;
@@ -224,6 +235,10 @@ export function loadConfig(env: Env = process.env): Config {
       flushIntervalMs: integer(store.flushIntervalMs, 'store.flushIntervalMs', 0, 10_000),
       maxBatchEvents: integer(store.maxBatchEvents, 'store.maxBatchEvents', 1, 100_000),
       concurrency: integer(store.concurrency, 'store.concurrency', 1, 32),
+    },
+    cluster: {
+      nodeId: cluster.nodeId === null || cluster.nodeId === undefined ? `${hostname()}-${process.pid}` : text(cluster.nodeId, 'BRIDGE_NODE_ID'),
+      leaseTtlMs: integer(cluster.leaseTtlMs, 'BRIDGE_LEASE_TTL_MS', 500, 600_000),
     },
     providers: Object.fromEntries(
       VENDOR_NAMES.map((name) => {

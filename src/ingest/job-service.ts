@@ -7,10 +7,13 @@ import type { JobEvent } from '../core/event.js';
 import type { Problem, ProblemKind } from '../core/problem.js';
 import type { Provider, ProviderRun } from '../core/provider.js';
 import type { Hub } from '../hub/hub.js';
+import type { RedisLeases } from '../hub/leases.js';
+import type { ClusterSignal } from '../hub/redis-hub.js';
 import type { EventStore } from '../store/event-store.js';
 import type { EventWriter } from '../store/event-writer.js';
 import type { JobRepository } from '../store/job-repository.js';
 import { context, inSpan, SpanKind, type Context } from '../telemetry/tracing.js';
+import { instruments } from '../telemetry/metrics.js';
 import { IngestSession } from './session.js';
 
 export interface JobServiceDeps {
@@ -23,7 +26,21 @@ export interface JobServiceDeps {
   unconfigured: ReadonlyMap<string, string>;
   routing: Readonly<Record<ProblemKind, string>>;
   quotas: { submissionsPerMinute: number; maxActiveBuiltinJobsPerTenant: number; maxEventsPerJob: number };
+  /** This node's name on the jobs it owns. */
+  nodeId: string;
+  /** Set in cluster mode: ownership leases, and word to the other nodes. */
+  cluster?: ClusterCoordination;
+  log(line: string): void;
 }
+
+export interface ClusterCoordination {
+  leases: RedisLeases;
+  signal(signal: ClusterSignal): void;
+  onSignal(listener: (signal: ClusterSignal) => void): () => void;
+}
+
+/** The provider whose jobs wait in the cluster's one queue for a free solver thread on any node. */
+export const QUEUED_PROVIDER = 'builtin';
 
 export interface SubmitRequest {
   tenantId: string;
@@ -47,6 +64,13 @@ async function* newestFirst(store: EventStore, jobId: string, lastSeq: number): 
 interface Running {
   session: IngestSession;
   run: ProviderRun;
+  provider: string;
+}
+
+interface ResumePoint {
+  lastHash: string | null;
+  lastIteration: number;
+  epoch: number;
 }
 
 /** Submits, cancels and resumes jobs; owns the one provider run per job on this node. */
@@ -54,10 +78,34 @@ export class JobService {
   readonly #deps: JobServiceDeps;
   readonly #running = new Map<string, Running>();
   readonly #submissions: TokenBuckets;
+  readonly #queuedListeners = new Set<() => void>();
+  readonly #stopListening: () => void = () => {};
 
   constructor(deps: JobServiceDeps) {
     this.#deps = deps;
     this.#submissions = new TokenBuckets(deps.quotas.submissionsPerMinute);
+    const { cluster } = deps;
+    if (cluster) {
+      const stopSignals = cluster.onSignal((signal) => {
+        if (signal.type === 'cancel') this.#running.get(signal.jobId)?.run.cancel();
+        else this.#tellQueued();
+      });
+      const stopLeases = cluster.leases.onLost((jobId) => this.#relinquish(jobId, 'its lease is held by another node'));
+      this.#stopListening = () => {
+        stopSignals();
+        stopLeases();
+      };
+    }
+  }
+
+  /** Told when a job joined the cluster's queue or a solver thread here came free: time to claim. */
+  onQueueChange(listener: () => void): () => void {
+    this.#queuedListeners.add(listener);
+    return () => this.#queuedListeners.delete(listener);
+  }
+
+  #tellQueued(): void {
+    for (const listener of this.#queuedListeners) listener();
   }
 
   /** A tenant's submission rate and its share of the built-in solver, checked before anything is created. */
@@ -118,8 +166,17 @@ export class JobService {
           finishedAt: null,
         };
         span.setAttribute('optbridge.job_id', job.id);
-        await this.#deps.jobs.create(job);
-        this.#start(job, provider, { lastHash: null, lastIteration: 0 }, context.active());
+        const { cluster } = this.#deps;
+        if (cluster && provider.name === QUEUED_PROVIDER) {
+          await this.#deps.jobs.create(job, null);
+          cluster.signal({ type: 'queued' });
+          this.#tellQueued();
+          return job;
+        }
+        // A fresh id: nobody else can hold its lease, so this only records that this node runs it.
+        await cluster?.leases.acquire(job.id);
+        await this.#deps.jobs.create(job, this.#deps.nodeId);
+        this.#start(job, provider, { lastHash: null, lastIteration: 0, epoch: 1 }, context.active());
         return job;
       },
     );
@@ -132,24 +189,48 @@ export class JobService {
       running.run.cancel();
       return;
     }
-    throw notFound(`running session for job ${job.id}`);
+    const { cluster } = this.#deps;
+    if (!cluster) throw notFound(`running session for job ${job.id}`);
+    const epoch = await this.#deps.jobs.claimIfQueued(job.id, this.#deps.nodeId);
+    if (epoch === undefined) {
+      cluster.signal({ type: 'cancel', jobId: job.id });
+      return;
+    }
+    const session = this.#session(job, { lastHash: null, lastIteration: 0, epoch }, context.active());
+    session.emit({ type: 'cancelled', at: new Date().toISOString(), message: 'cancelled while waiting in the queue' });
+    await session.settled;
   }
 
   isRunningHere(jobId: string): boolean {
     return this.#running.has(jobId);
   }
 
-  /** Picks up jobs a previous process left unfinished, continuing their seq and hash chain. */
+  /** Jobs of `provider` this node is running now. */
+  runningCount(provider: string): number {
+    let count = 0;
+    for (const running of this.#running.values()) if (running.provider === provider) count++;
+    return count;
+  }
+
+  /**
+   * Runs a job this node has just claimed (`epoch` from JobRepository.claim), continuing its seq and hash
+   * chain from the store: a restart, a takeover from a node that died, or a job taken from the queue.
+   */
+  async adopt(job: Job, epoch: number): Promise<boolean> {
+    const provider = this.#deps.providers.get(job.provider);
+    if (!provider || this.#running.has(job.id)) return false;
+    const [last, latest] = await Promise.all([this.#deps.store.lastEvent(job.id), this.#deps.store.latest(job.id)]);
+    const resumeFrom = { lastHash: last?.hash ?? null, lastIteration: latest?.iteration ?? 0, epoch };
+    this.#start({ ...job, lastSeq: last?.seq ?? 0 }, provider, resumeFrom, context.active());
+    return true;
+  }
+
+  /** Single node: picks up every job a previous process left unfinished (a cluster takes them over instead). */
   async resumeUnfinished(): Promise<number> {
     let resumed = 0;
     for (const job of await this.#deps.jobs.unfinished()) {
-      if (this.#running.has(job.id)) continue;
-      const provider = this.#deps.providers.get(job.provider);
-      if (!provider) continue;
-      const [last, latest] = await Promise.all([this.#deps.store.lastEvent(job.id), this.#deps.store.latest(job.id)]);
-      const resumeFrom = { lastHash: last?.hash ?? null, lastIteration: latest?.iteration ?? 0 };
-      this.#start({ ...job, lastSeq: last?.seq ?? 0 }, provider, resumeFrom, context.active());
-      resumed++;
+      if (this.#running.has(job.id) || !this.#deps.providers.has(job.provider)) continue;
+      if (await this.adopt(job, await this.#deps.jobs.claim(job.id, this.#deps.nodeId))) resumed++;
     }
     return resumed;
   }
@@ -163,17 +244,36 @@ export class JobService {
     }
     await Promise.allSettled(running.map(({ run }) => run.done));
     await Promise.allSettled(running.map(({ session }) => session.settled));
+    this.#stopListening();
   }
 
-  #start(job: Job, provider: Provider, resumeFrom: { lastHash: string | null; lastIteration: number }, traceContext: Context): void {
-    const session = new IngestSession(job, {
+  /** The job is another node's now (its lease or its epoch says so): stop here without writing anything more. */
+  #relinquish(jobId: string, why: string): void {
+    const running = this.#running.get(jobId);
+    if (!running) return;
+    this.#deps.log(`stopped job ${jobId} on node ${this.#deps.nodeId}: ${why}`);
+    running.session.detach();
+    running.run.stop();
+  }
+
+  #session(job: Job, resumeFrom: ResumePoint, traceContext: Context): IngestSession {
+    return new IngestSession(job, {
       writer: this.#deps.writer,
       hub: this.#deps.hub,
       traceContext,
       ...resumeFrom,
       maxEvents: this.#deps.quotas.maxEventsPerJob,
       onLimit: () => this.#running.get(job.id)?.run.stop(),
+      onFenced: () => {
+        instruments.leaseLosses.add(1);
+        this.#deps.cluster?.leases.forget(job.id);
+        this.#relinquish(job.id, 'a write was refused: another node took the job over (fencing token)');
+      },
     });
+  }
+
+  #start(job: Job, provider: Provider, resumeFrom: ResumePoint, traceContext: Context): void {
+    const session = this.#session(job, resumeFrom, traceContext);
     const run = provider.start({
       job,
       sink: session,
@@ -181,7 +281,7 @@ export class JobService {
       recordUpstreamId: (id) => this.#deps.jobs.setUpstreamId(job.id, id),
       recorded: () => newestFirst(this.#deps.store, job.id, job.lastSeq),
     });
-    this.#running.set(job.id, { session, run });
+    this.#running.set(job.id, { session, run, provider: provider.name });
     void run.done
       .catch((error: unknown) => {
         session.emit({
@@ -193,6 +293,8 @@ export class JobService {
       .finally(async () => {
         await session.settled;
         this.#running.delete(job.id);
+        await this.#deps.cluster?.leases.release(job.id).catch(() => {});
+        if (provider.name === QUEUED_PROVIDER) this.#tellQueued();
       });
   }
 }

@@ -30,10 +30,13 @@ export class IngestSession implements EventSink {
   #iteration: number;
   #status: JobStatus;
   #finished = false;
+  #fenced = false;
   #lastPublish: Promise<void> = Promise.resolve();
 
   readonly #maxEvents: number;
   readonly #onLimit: () => void;
+  readonly #epoch: number;
+  readonly #onFenced: () => void;
 
   constructor(
     job: Job,
@@ -47,10 +50,16 @@ export class IngestSession implements EventSink {
       maxEvents: number;
       /** Told when the job hit `maxEvents`, so its run is stopped. */
       onLimit: () => void;
+      /** The owner's epoch, the fencing token every write of this session carries. */
+      epoch: number;
+      /** Told once when a write was refused because another node took the job over: the run must stop. */
+      onFenced: () => void;
     },
   ) {
     this.#maxEvents = deps.maxEvents;
     this.#onLimit = deps.onLimit;
+    this.#epoch = deps.epoch;
+    this.#onFenced = deps.onFenced;
     this.job = job;
     this.#writer = deps.writer;
     this.#hub = deps.hub;
@@ -115,7 +124,15 @@ export class IngestSession implements EventSink {
     const sequenced = performance.now();
     const written = this.#writer.append({ event, hash: this.#hash }, this.#stateUpdate(event, terminal), publishContext);
     if (limited) this.#onLimit();
-    this.#lastPublish = written.then(() => {
+    this.#lastPublish = written.then((outcome) => {
+      if (outcome === 'fenced') {
+        span.end();
+        if (!this.#fenced) {
+          this.#fenced = this.#finished = true;
+          this.#onFenced();
+        }
+        return;
+      }
       const committed = performance.now();
       instruments.pipelineStage.record(since(sequenced), { stage: 'commit' });
       this.#publishIn(publishContext, event);
@@ -133,7 +150,7 @@ export class IngestSession implements EventSink {
   }
 
   #stateUpdate(event: JobEvent, terminal: boolean): JobStateUpdate {
-    const update: JobStateUpdate = { id: this.job.id, status: this.#status, lastSeq: event.seq, lastHash: this.#hash };
+    const update: JobStateUpdate = { id: this.job.id, status: this.#status, lastSeq: event.seq, lastHash: this.#hash, epoch: this.#epoch };
     if (!terminal) return update;
     update.finishedAt = event.at;
     if (event.result) {

@@ -15,6 +15,7 @@ import { mountBridgeRoutes } from './bridge-routes.js';
 import { mountSeriesRoutes } from './series-routes.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
+import { LocalSocketCounts, type SocketCounts } from './socket/socket-counts.js';
 import { allowedMethods, writeJson } from './http.js';
 import { watchCredentials } from './socket/credential-watch.js';
 import { endWith } from './socket-io.js';
@@ -36,6 +37,8 @@ export interface ServerDeps {
   dialects: readonly Dialect[];
   tenants: TenantRepository;
   log(line: string): void;
+  /** Cluster mode: the key socket limits counted across nodes, and whether Redis answers. */
+  cluster?: { socketCounts: SocketCounts; redisUp(): boolean };
 }
 
 export interface RunningServer {
@@ -74,6 +77,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sockets: new Set(),
     cors: corsPolicy(config.corsOrigins),
     draining: false,
+    socketCounts: deps.cluster?.socketCounts ?? new LocalSocketCounts(),
+    redisUp: deps.cluster?.redisUp ?? null,
     publicBase(host, scheme) {
       // The Host header goes into the links a client follows: anything but a plain host[:port] is not trusted.
       const base = config.publicUrl ?? `http://${HOST_HEADER.test(host) ? host : `localhost:${config.port}`}`;

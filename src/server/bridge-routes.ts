@@ -40,7 +40,15 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
   route(ctx.app, 'get', '/readyz', options('GET /readyz'), async () => {
     if (ctx.draining) return { status: 503, body: { status: 'draining', store: true } };
     const store = await isReachable(db);
-    return { status: store ? 200 : 503, body: { status: store ? 'ready' : 'unavailable', store } };
+    if (!ctx.redisUp) return { status: store ? 200 : 503, body: { status: store ? 'ready' : 'unavailable', store } };
+    // Without Redis a node still serves: owners keep writing, and its clients catch up from the store once it
+    // is back. So it stays in the load balancer, and says what is degraded.
+    const redis = ctx.redisUp();
+    const status = !store ? 'unavailable' : redis ? 'ready' : 'degraded';
+    return {
+      status: store ? 200 : 503,
+      body: { status, store, redis, node: ctx.config.cluster.nodeId, degraded: [...(store ? [] : ['store']), ...(redis ? [] : ['redis'])] },
+    };
   });
 
   route(ctx.app, 'get', '/bridge/v1/jobs', options('GET /bridge/v1/jobs'), async (request) => {

@@ -10,6 +10,7 @@ import { credentialOf, type Authenticator } from './auth.js';
 import type { ErrorBody, RequestInfo, RouteOptions } from './http.js';
 import type { Cors } from './cors.js';
 import type { SocketState } from './socket-io.js';
+import type { SocketCounts } from './socket/socket-counts.js';
 import type { TemplatedApp, WebSocket } from './uws.js';
 
 /** Everything a dialect needs to mount its routes. */
@@ -30,6 +31,10 @@ export interface ServerContext {
   readonly cors: Cors;
   /** Set when shutdown begins: /readyz answers 503 so a load balancer stops sending. */
   draining: boolean;
+  /** Open sockets per key where a dialect limits them; across the whole cluster in cluster mode. */
+  readonly socketCounts: SocketCounts;
+  /** In cluster mode: whether this node reaches Redis now, for /readyz. */
+  readonly redisUp: (() => boolean) | null;
   /** Base URL for links handed to clients (stream_url, ws_url), from config or the request's Host. */
   publicBase(host: string, scheme: 'http' | 'ws'): string;
 }

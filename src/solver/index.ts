@@ -12,7 +12,7 @@ import type { AnnealJob } from './workers/worker-protocol.js';
 export type { AnnealingProblem, SolveOutcome, SolveProgress, SolveRequest, SolverProblem, StopReason } from './types.js';
 export { type LinearOptions, type LinearOutcome, type LinearProgress, solveLinear } from './lp/linear-solve.js';
 export { ModelError } from './lp/linear-expression.js';
-export { CancelledBeforeStart } from './workers/worker-job.js';
+export { CancelledBeforeStart, SOLVER_THREADS } from './workers/worker-job.js';
 export type { QueueHooks } from './types.js';
 
 const DEFAULT_TIME_LIMIT_S = 10;

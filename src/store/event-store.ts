@@ -26,6 +26,11 @@ export interface JobStateUpdate {
   device?: string | null;
   gpuSeconds?: number | null;
   finishedAt?: string | null;
+  /**
+   * The writer's fencing token: the batch's events of this job are stored only while it is still the job's
+   * `owner_epoch`. Left out only by tools that write a finished record directly (imports, benches).
+   */
+  epoch?: number;
 }
 
 export interface StoreBatch {
@@ -52,37 +57,59 @@ export class EventStore {
   }
 
   /**
-   * Writes a batch and its jobs' new state in one transaction. A first attempt on Postgres streams the
-   * events with COPY (about 2.5× the rows per second of a multi-row insert, see test/bench/store.ts); COPY
-   * cannot skip existing rows, so a retry — whose earlier attempt may have committed after all — uses the
-   * insert that is idempotent on (job_id, seq), and so does a first attempt that meets existing rows.
+   * Writes a batch and its jobs' new state in one transaction, and resolves with the jobs whose writer was
+   * fenced off (another node took them over): their events are left out and nothing of theirs changes. The
+   * job rows are updated first, so each stays locked until the commit and a takeover waits for it.
+   *
+   * A first attempt on Postgres streams the events with COPY (about 2.5× the rows per second of a multi-row
+   * insert, see test/bench/store.ts); COPY cannot skip existing rows, so a retry — whose earlier attempt may
+   * have committed after all — uses the insert that is idempotent on (job_id, seq), and so does a first
+   * attempt that meets existing rows.
    */
-  async append(batch: StoreBatch, options: { retry: boolean } = { retry: true }): Promise<void> {
+  async append(batch: StoreBatch, options: { retry: boolean } = { retry: true }): Promise<ReadonlySet<string>> {
     const jobUpdates = this.#jobUpdates(batch.jobs);
+    const fencedOf = (updated: readonly { id: string }[]): Set<string> => {
+      const current = new Set(updated.map((row) => row.id));
+      return new Set(batch.jobs.filter((job) => job.epoch !== undefined && !current.has(job.id)).map((job) => job.id));
+    };
     if (this.#copyPool && !options.retry) {
       try {
-        await this.#appendWithCopy(this.#copyPool, batch.events, jobUpdates);
-        return;
+        return await this.#appendWithCopy(this.#copyPool, batch.events, jobUpdates, fencedOf);
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       }
     }
-    await this.#db.transaction().execute(async (trx) => {
-      for (let i = 0; i < batch.events.length; i += ROWS_PER_INSERT) {
-        await insertEvents(trx, batch.events.slice(i, i + ROWS_PER_INSERT));
+    return this.#db.transaction().execute(async (trx) => {
+      const updated: { id: string }[] = [];
+      for (const update of jobUpdates) updated.push(...(await trx.executeQuery<{ id: string }>(update)).rows);
+      const fenced = fencedOf(updated);
+      const events = fenced.size === 0 ? batch.events : batch.events.filter(({ event }) => !fenced.has(event.jobId));
+      for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+        await insertEvents(trx, events.slice(i, i + ROWS_PER_INSERT));
       }
-      for (const update of jobUpdates) await trx.executeQuery(update);
+      return fenced;
     });
   }
 
-  async #appendWithCopy(pool: pg.Pool, events: StoredEvent[], jobUpdates: CompiledQuery[]): Promise<void> {
+  async #appendWithCopy(
+    pool: pg.Pool,
+    events: StoredEvent[],
+    jobUpdates: CompiledQuery[],
+    fencedOf: (updated: readonly { id: string }[]) => Set<string>,
+  ): Promise<Set<string>> {
     const client = await pool.connect();
     try {
       await client.query('begin');
-      const copy = client.query(copyFrom('copy events (job_id, seq, type, at, event, raw, hash) from stdin'));
-      await pipeline(Readable.from([copyRows(events)]), copy);
-      for (const update of jobUpdates) await client.query(update.sql, update.parameters as unknown[]);
+      const updated: { id: string }[] = [];
+      for (const update of jobUpdates) updated.push(...(await client.query<{ id: string }>(update.sql, update.parameters as unknown[])).rows);
+      const fenced = fencedOf(updated);
+      const stored = fenced.size === 0 ? events : events.filter(({ event }) => !fenced.has(event.jobId));
+      if (stored.length > 0) {
+        const copy = client.query(copyFrom('copy events (job_id, seq, type, at, event, raw, hash) from stdin'));
+        await pipeline(Readable.from([copyRows(stored)]), copy);
+      }
       await client.query('commit');
+      return fenced;
     } catch (error) {
       await client.query('rollback').catch(() => {});
       throw error;
@@ -96,8 +123,8 @@ export class EventStore {
     const now = new Date().toISOString();
     return [...jobs]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((job) =>
-        this.#db
+      .map((job) => {
+        let update = this.#db
           .updateTable('jobs')
           .set({
             status: job.status,
@@ -111,9 +138,10 @@ export class EventStore {
             ...(job.finishedAt !== undefined && { finished_at: job.finishedAt }),
           })
           .where('id', '=', job.id)
-          .where('last_seq', '<=', job.lastSeq)
-          .compile(),
-      );
+          .where('last_seq', '<=', job.lastSeq);
+        if (job.epoch !== undefined) update = update.where('owner_epoch', '=', job.epoch);
+        return update.returning('id').compile();
+      });
   }
 
   /**

@@ -6,8 +6,11 @@ interface Pending {
   stored: StoredEvent;
   job: JobStateUpdate;
   traceContext: Context;
-  resolve: () => void;
+  resolve: (outcome: AppendOutcome) => void;
 }
+
+/** `fenced`: the job's epoch is no longer the writer's (another node owns the job now); nothing was stored. */
+export type AppendOutcome = 'stored' | 'fenced';
 
 /** A batch spans many jobs: the flush joins the first event's trace and links the others. */
 const MAX_LINKS = 32;
@@ -54,7 +57,7 @@ export class EventWriter {
     this.#lanes = Array.from({ length: options.concurrency }, () => ({ queue: [], timer: undefined, flushing: undefined }));
   }
 
-  append(stored: StoredEvent, job: JobStateUpdate, traceContext: Context = context.active()): Promise<void> {
+  append(stored: StoredEvent, job: JobStateUpdate, traceContext: Context = context.active()): Promise<AppendOutcome> {
     if (this.#closed) return Promise.reject(new Error('event writer is closed'));
     const lane = this.#lanes[laneOf(job.id, this.#lanes.length)]!;
     return new Promise((resolve) => {
@@ -91,13 +94,13 @@ export class EventWriter {
 
   async #flush(lane: Lane): Promise<void> {
     const batch = lane.queue.splice(0, this.#options.maxBatchEvents);
-    await this.#writeWithRetry(batch);
-    for (const pending of batch) pending.resolve();
+    const fenced = await this.#writeWithRetry(batch);
+    for (const pending of batch) pending.resolve(fenced.has(pending.job.id) ? 'fenced' : 'stored');
     lane.flushing = undefined;
     this.#schedule(lane);
   }
 
-  async #writeWithRetry(batch: Pending[]): Promise<void> {
+  async #writeWithRetry(batch: Pending[]): Promise<ReadonlySet<string>> {
     const jobs = new Map<string, JobStateUpdate>();
     for (const { job } of batch) jobs.set(job.id, { ...jobs.get(job.id), ...job });
     const storeBatch = { events: batch.map((p) => p.stored), jobs: [...jobs.values()] };
@@ -114,9 +117,9 @@ export class EventWriter {
     for (let attempt = 1; ; attempt++) {
       try {
         const started = performance.now();
-        await inSpan('store flush', spanOptions, () => this.#store.append(storeBatch, { retry: attempt > 1 }));
+        const fenced = await inSpan('store flush', spanOptions, () => this.#store.append(storeBatch, { retry: attempt > 1 }));
         instruments.storeCommit.record(since(started));
-        return;
+        return fenced;
       } catch (error) {
         this.#options.onError?.(error, attempt);
         await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_DELAY_MS, 50 * 2 ** attempt)));

@@ -1,5 +1,5 @@
 import { JOB_ID_PATTERN } from '../core/ids.js';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Job, JobStatus } from '../core/job.js';
 import type { Database, JobsTable } from './schema.js';
 
@@ -10,7 +10,8 @@ export class JobRepository {
     this.#db = db;
   }
 
-  async create(job: Job): Promise<void> {
+  /** `owner`: the node that runs the job from the start, with the first epoch; null leaves it in the queue. */
+  async create(job: Job, owner: string | null = null): Promise<void> {
     await this.#db
       .insertInto('jobs')
       .values({
@@ -31,8 +32,92 @@ export class JobRepository {
         created_at: job.createdAt,
         updated_at: job.updatedAt,
         finished_at: job.finishedAt,
+        owner_node: owner,
+        owner_epoch: owner === null ? 0 : 1,
       })
       .execute();
+  }
+
+  /**
+   * Makes `node` the job's owner under a new epoch and returns it: from this commit on, writes carrying an
+   * older epoch are refused. It waits for a batch of the previous owner that is committing (that batch holds
+   * the row), so what the new owner then reads as the last stored seq stays the last.
+   */
+  async claim(id: string, node: string): Promise<number> {
+    const row = await this.#db
+      .updateTable('jobs')
+      .set((eb) => ({ owner_node: node, owner_epoch: eb('owner_epoch', '+', 1) }))
+      .where('id', '=', id)
+      .returning('owner_epoch')
+      .executeTakeFirstOrThrow();
+    return row.owner_epoch;
+  }
+
+  /**
+   * Takes the next built-in job from the cluster's queue for `node`: the tenant running the fewest built-in
+   * jobs first, then the oldest job, so one tenant's long queue delays another's first job by at most one
+   * job. SKIP LOCKED lets every node claim at once without two taking the same job.
+   */
+  async claimQueued(node: string, provider: string): Promise<{ job: Job; epoch: number } | undefined> {
+    const { rows } = await sql<Selectable<JobsTable>>`
+      update jobs set owner_node = ${node}, owner_epoch = owner_epoch + 1
+      where id = (
+        select j.id from jobs j
+        left join (
+          select tenant_id, count(*) as running from jobs
+          where provider = ${provider} and status in ('queued', 'running') and owner_node is not null
+          group by tenant_id
+        ) r on r.tenant_id = j.tenant_id
+        where j.provider = ${provider} and j.status = 'queued' and j.owner_node is null
+        order by coalesce(r.running, 0), j.created_at, j.id
+        limit 1
+        for update of j skip locked
+      )
+      returning *`.execute(this.#db);
+    const row = rows[0];
+    return row && { job: toJob(row), epoch: row.owner_epoch };
+  }
+
+  /** Claims a job still waiting in the queue (to cancel it); undefined once a node has taken it. */
+  async claimIfQueued(id: string, node: string): Promise<number | undefined> {
+    const row = await this.#db
+      .updateTable('jobs')
+      .set((eb) => ({ owner_node: node, owner_epoch: eb('owner_epoch', '+', 1) }))
+      .where('id', '=', id)
+      .where('owner_node', 'is', null)
+      .where('status', '=', 'queued')
+      .returning('owner_epoch')
+      .executeTakeFirst();
+    return row?.owner_epoch;
+  }
+
+  /** Unfinished jobs some node has taken, for the takeover scan: the ones whose lease has run out are orphans. */
+  async ownedUnfinished(): Promise<{ id: string; provider: string; ownerNode: string }[]> {
+    const rows = await this.#db
+      .selectFrom('jobs')
+      .select(['id', 'provider', 'owner_node'])
+      .where('status', 'in', ['queued', 'running', 'paused'])
+      .where('owner_node', 'is not', null)
+      .execute();
+    return rows.map((row) => ({ id: row.id, provider: row.provider, ownerNode: row.owner_node! }));
+  }
+
+  async queuedCount(provider: string): Promise<number> {
+    const row = await this.#db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('provider', '=', provider)
+      .where('status', '=', 'queued')
+      .where('owner_node', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** The stored last seq of each job that exists. */
+  async lastSeqs(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#db.selectFrom('jobs').select(['id', 'last_seq']).where('id', 'in', [...ids]).execute();
+    return new Map(rows.map((row) => [row.id, row.last_seq]));
   }
 
   async get(id: string): Promise<Job | undefined> {
@@ -105,7 +190,10 @@ export class JobRepository {
 
 export type JobSummary = Omit<Job, 'problem'>;
 
-function toSummary(row: Omit<Selectable<JobsTable>, 'problem'>): JobSummary {
+/** The columns a `Job` is made of; ownership is the cluster's business, read by its own queries. */
+type JobRow = Omit<Selectable<JobsTable>, 'owner_node' | 'owner_epoch'>;
+
+function toSummary(row: Omit<JobRow, 'problem'>): JobSummary {
   const { problem: _none, ...job } = toJob({ ...row, problem: null });
   return job;
 }
@@ -113,9 +201,9 @@ function toSummary(row: Omit<Selectable<JobsTable>, 'problem'>): JobSummary {
 const SUMMARY_COLUMNS = [
   'id', 'tenant_id', 'provider', 'kind', 'status', 'params', 'upstream_id', 'last_seq', 'last_hash',
   'result', 'error', 'device', 'gpu_seconds', 'created_at', 'updated_at', 'finished_at',
-] as const satisfies readonly Exclude<keyof JobsTable, 'problem'>[];
+] as const satisfies readonly Exclude<keyof JobRow, 'problem'>[];
 
-function toJob(row: Selectable<JobsTable>): Job {
+function toJob(row: JobRow): Job {
   return {
     id: row.id,
     tenantId: row.tenant_id,

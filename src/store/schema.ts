@@ -47,6 +47,10 @@ export interface JobsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   finished_at: ColumnType<Date | null, string | null, string | null>;
+  /** The node running the job; null while a built-in job waits in the cluster's queue. */
+  owner_node: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The fencing token: raised by every takeover, checked by every write. */
+  owner_epoch: ColumnType<number, number | undefined, number>;
 }
 
 export interface EventsTable {

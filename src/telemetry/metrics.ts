@@ -50,6 +50,12 @@ export const instruments = {
     'Per event and stage: `commit` (seq assigned to committed, the group commit included) and `publish` (committed to handed to every subscriber)',
   ),
   ingestToPublish: latency('optbridge_ingest_to_publish_seconds', 'Per event, from its seq being assigned to its publish on this node'),
+  leaseAcquisitions: meter.createCounter('optbridge_lease_acquisitions', { description: 'Job ownership leases this node took (cluster mode)' }),
+  leaseLosses: meter.createCounter('optbridge_lease_losses', { description: 'Leases this node found held by another node on renewal, or whose writes were fenced off' }),
+  takeovers: meter.createCounter('optbridge_takeovers', { description: "Jobs this node took over from a node whose lease ran out" }),
+  interNodeLag: latency('optbridge_inter_node_lag_seconds', "Per event heard through Redis: from the owner's publish to its arrival on this node"),
+  gapFills: meter.createCounter('optbridge_gap_fill_events', { description: 'Events this node read from Postgres because it missed them on Redis' }),
+  queueLength: meter.createGauge('optbridge_queue_length', { description: "Built-in jobs waiting in the cluster's queue for a free solver thread, as last seen by this node" }),
 };
 
 export function since(startMs: number): number {

@@ -51,7 +51,7 @@ const rows = await withBenchDatabase(async (handle, newJob) => {
   const store = new EventStore(handle.db);
   const writer = new EventWriter(store, { flushIntervalMs: 5, maxBatchEvents: 2000, concurrency: 1 });
   let hash = '';
-  const appends: Promise<void>[] = [];
+  const appends: Promise<unknown>[] = [];
   for (let i = 0; i < EVENTS; i++) {
     const e = event(i);
     hash = chainHash(hash, e);

@@ -1,46 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import WebSocket from 'ws';
 import { api, range, TENANT_KEYS } from '../helpers/bridge.js';
 import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-process.js';
 import { freshPostgresDatabase } from '../helpers/services.js';
 import { waitFor } from '../helpers/wait.js';
+import { STREAM_DIALECTS, watchSeqs, type SeqWatcher, type StreamDialect } from '../helpers/seq-watcher.js';
 
 const KEY = TENANT_KEYS.acme;
-
-/** One client per dialect, each tracking the last seq it saw, the way its doc's client resumes. */
-interface Watcher {
-  dialect: string;
-  seqs: number[];
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-function watch(bridge: BridgeProcess, dialect: string, jobId: string, after: number): Watcher {
-  const urls: Record<string, string> = {
-    nerox: `${bridge.ws}/v1/jobs/${jobId}/stream?token=${KEY}&after=${after}`,
-    jaot: `${bridge.ws}/api/v2/ws/executions/${jobId}?token=${KEY}`,
-    matcraft: `${bridge.ws}/api/v1/ws/campaigns/${jobId}?token=${KEY}&after=${after}`,
-    mutagent: `${bridge.ws}/ws/optimization?token=${KEY}`,
-  };
-  const ws = new WebSocket(urls[dialect]!);
-  const watcher: Watcher = {
-    dialect,
-    seqs: [],
-    closed: new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
-  };
-  ws.on('open', () => dialect === 'mutagent' && ws.send(JSON.stringify({ type: 'subscribe', jobId, afterEventId: after })));
-  ws.on('message', (data) => {
-    const message = JSON.parse(data.toString());
-    const events = message.type === 'event' ? [message.event] : message.type === 'replay' ? message.data : [];
-    if (dialect === 'mutagent') watcher.seqs.push(...events.map((e: any) => e.id));
-    else if (message.x_bridge?.seq ?? message.data?.x_bridge?.seq) watcher.seqs.push(message.x_bridge?.seq ?? message.data.x_bridge.seq);
-    const terminal = ['job_completed', 'job_failed', 'job_cancelled'];
-    if (dialect === 'mutagent' && events.some((e: any) => terminal.includes(e.eventType))) ws.close();
-  });
-  return watcher;
-}
-
-const DIALECTS = ['nerox', 'jaot', 'matcraft', 'mutagent'];
+const DIALECTS = STREAM_DIALECTS;
+const watch = (bridge: BridgeProcess, dialect: StreamDialect, jobId: string, after: number): SeqWatcher => watchSeqs(bridge.ws, dialect, jobId, after);
 
 describe('SIGTERM: a graceful shutdown', () => {
   let database: { url: string; drop: () => Promise<void> };

@@ -18,6 +18,7 @@ function fakeStore(delays: number[], failFirstAttemptOf = new Set<number>()) {
       await new Promise((resolve) => setTimeout(resolve, delays[index % delays.length]));
       if (attempt === 1 && failFirstAttemptOf.has(firstSeq)) throw new Error('connection reset');
       batches.push(batch);
+      return new Set<string>();
     },
   } as unknown as EventStore;
   return { store, batches };
@@ -85,10 +86,11 @@ test("one job's batches never commit concurrently (no holes in its seqs); differ
       await new Promise((resolve) => setTimeout(resolve, 5));
       for (const job of jobs) inFlight.set(job, 0);
       concurrent--;
+      return new Set<string>();
     },
   } as unknown as EventStore;
   const writer = new EventWriter(store, { flushIntervalMs: 1, maxBatchEvents: 5, concurrency: 4 });
-  const appends: Promise<void>[] = [];
+  const appends: Promise<unknown>[] = [];
   for (let seq = 1; seq <= 40; seq++) {
     for (const jobId of ['job_a', 'job_b', 'job_c', 'job_d']) {
       appends.push(writer.append({ event: { ...event(seq), jobId }, hash: 'h' }, { id: jobId, status: 'running', lastSeq: seq, lastHash: 'h' }));

@@ -17,8 +17,8 @@ export interface LifecycleState extends SocketState {
   tenantId?: string;
   /** Set once admitted and started; a socket refused or closed during admission never is. */
   started: boolean;
-  /** Held against the key's socket limit while the socket is open. */
-  countedKey?: string;
+  /** Gives back the socket's place under its key's socket limit, once it closes. */
+  releaseCount?: () => void;
   timers: NodeJS.Timeout[];
   span?: Span;
   /** Settles once the socket is admitted or refused. */
@@ -90,30 +90,9 @@ function hardPayloadCap(limit: number): number {
   return Math.max(limit * 16, 1 << 20);
 }
 
-/** Open sockets per API key, one count per handler (its patterns share it). */
-class KeyCounts {
-  readonly #counts = new Map<string, number>();
-
-  take(key: string, limit: number): BridgeError | undefined {
-    const count = this.#counts.get(key) ?? 0;
-    if (count >= limit) {
-      return new BridgeError('too_many_connections', `this API key already has ${count} open WebSocket connections (limit ${limit})`);
-    }
-    this.#counts.set(key, count + 1);
-    return undefined;
-  }
-
-  release(key: string): void {
-    const count = (this.#counts.get(key) ?? 1) - 1;
-    if (count <= 0) this.#counts.delete(key);
-    else this.#counts.set(key, count);
-  }
-}
-
 /** Mounts one socket route (several patterns may share one handler and one per-key count). */
 export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patterns: readonly string[], handler: SocketHandler<S>): void {
   const { maxWsPayloadBytes, maxWsBackpressureBytes } = ctx.config.limits;
-  const keyCounts = new KeyCounts();
   const open = new Set<WebSocket<S>>();
   // A live topic publish does not wait for a slow reader: the buffer is what tells, and it is checked here.
   setInterval(() => {
@@ -138,14 +117,19 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
       return;
     }
     if (state.closed) return;
-    if (handler.maxSocketsPerKey !== undefined && state.credential) {
-      const refusal = keyCounts.take(state.credential, handler.maxSocketsPerKey);
-      if (refusal) return refuse(ws, handler.errorFrame(refusal, state), refusal);
-      state.countedKey = state.credential;
+    const limit = handler.maxSocketsPerKey;
+    if (limit !== undefined && state.credential) {
+      const release = await ctx.socketCounts.take(handler.dialect, state.credential, limit);
+      if (state.closed) return release?.();
+      if (!release) {
+        const refusal = new BridgeError('too_many_connections', `this API key already has ${limit} open WebSocket connections (limit ${limit})`);
+        return refuse(ws, handler.errorFrame(refusal, state), refusal);
+      }
+      state.releaseCount = release;
     }
     state.started = true;
     open.add(ws);
-    instruments.clientsConnected.add(1, { dialect: handler.dialect });
+    instruments.clientsConnected.add(1, { dialect: handler.dialect, node: ctx.config.cluster.nodeId });
     state.span = tracer.startSpan('ws session', { kind: SpanKind.SERVER, attributes: { 'optbridge.dialect': handler.dialect, ...(state.param && { 'optbridge.job_id': state.param }) } });
     if (handler.pingIntervalS) state.timers.push(setInterval(() => !state.closed && ws.ping(), handler.pingIntervalS * 1000));
     handler.start(ws);
@@ -223,10 +207,10 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
       ctx.sockets.delete(ws);
       onClosed(state);
       for (const timer of state.timers) clearInterval(timer);
-      if (state.countedKey) keyCounts.release(state.countedKey);
+      state.releaseCount?.();
       if (!state.started) return;
       open.delete(ws);
-      instruments.clientsConnected.add(-1, { dialect: handler.dialect });
+      instruments.clientsConnected.add(-1, { dialect: handler.dialect, node: ctx.config.cluster.nodeId });
       handler.close(ws);
       state.span?.end();
     },

@@ -8,7 +8,8 @@ import { acquireWorker, discardWorker, releaseWorker } from './worker-pool.js';
  * Solver jobs running at once: one per core keeps each job's thread busy, and a burst of submissions
  * queues here instead of starting a thread (and its memory) per job. The queue is fair between tenants.
  */
-const running = new Slots(Math.max(1, availableParallelism()));
+export const SOLVER_THREADS = Math.max(1, availableParallelism());
+const running = new Slots(SOLVER_THREADS);
 
 /** The job was cancelled while it waited for a solver thread: it never ran. */
 export class CancelledBeforeStart extends Error {
