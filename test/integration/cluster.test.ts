@@ -188,6 +188,104 @@ describe('cluster: three nodes on one Postgres and one Redis', () => {
     assert.equal((await finishedOn(cluster[1]!, jobId)).status, 'cancelled');
   });
 
+  test('kill -9 of the owner mid-job: another node takes its jobs over, they complete, and its clients catch up elsewhere', async () => {
+    const cluster = await start();
+    const builtin = await submitTspTo(cluster[0]!, 6);
+    const owner = await waitFor(async () => (await ownerOf(database.url, builtin)).node ?? undefined);
+    const dead = cluster[Number(owner.split('-')[1]) - 1]!;
+    const survivor = cluster.find((node) => node !== dead)!;
+    const vendor = await submitVendorTo(dead, 'nerox');
+    sims.nerox.jobDefaults = { events: 60, intervalMs: 60 };
+    const jobIds = [builtin, vendor];
+    const onDead = jobIds.map((jobId) => STREAM_DIALECTS.map((dialect) => watchSeqs(dead.ws, dialect, jobId, 0)));
+    const elsewhere = jobIds.map((jobId) => STREAM_DIALECTS.map((dialect) => watchSeqs(survivor.ws, dialect, jobId, 0)));
+    await waitFor(() => onDead.every((group) => group.every((w) => w.seqs.length >= 2)));
+    const epochs = await Promise.all(jobIds.map((jobId) => ownerOf(database.url, jobId)));
+
+    dead.child.kill('SIGKILL');
+    await dead.exited;
+    for (const [i, jobId] of jobIds.entries()) {
+      const taken = await waitFor(async () => {
+        const now = await ownerOf(database.url, jobId);
+        return now.node !== owner && now;
+      });
+      assert.ok(taken.epoch > epochs[i]!.epoch, 'the takeover raised the fencing epoch');
+      const job = await finishedOn(survivor, jobId);
+      assert.equal(job.status, 'completed', JSON.stringify(job.error));
+      const events = await assertIntactRecord(survivor, jobId);
+      await waitFor(() => elsewhere[i]!.every((w) => w.seqs.at(-1) === events.length));
+      assertEveryEventOnce(elsewhere[i]!, events.length, `${jobId} on a surviving node`);
+      // The dead node's clients reconnect to any node with their last seq, as their docs resume.
+      const resumed = onDead[i]!.map((w) => watchSeqs(survivor.ws, w.dialect, jobId, w.seqs.at(-1) ?? 0));
+      await waitFor(() => resumed.every((w) => w.seqs.at(-1) === events.length));
+      for (const [d, w] of onDead[i]!.entries()) {
+        const seen = [...w.seqs, ...resumed[d]!.seqs];
+        if (w.dialect === 'jaot') assert.equal(seen.at(-1), events.length);
+        else assert.deepEqual(seen, range(1, events.length), `${w.dialect}: every event once across the node's death`);
+      }
+      for (const w of [...elsewhere[i]!, ...resumed]) w.close();
+    }
+    const takeovers = (await Promise.all(cluster.filter((n) => n !== dead).map(scrape))).reduce((sum, f) => sum + counter(f, 'optbridge_takeovers_total'), 0);
+    assert.ok(takeovers >= 2, `takeovers counted: ${takeovers}`);
+  });
+
+  test('SIGSTOP of the owner past its lease, then SIGCONT: the job was taken over and the old owner’s writes are refused', async () => {
+    const cluster = await start();
+    const jobId = await submitTspTo(cluster[0]!, 8);
+    const owner = await waitFor(async () => (await ownerOf(database.url, jobId)).node ?? undefined);
+    const paused = cluster[Number(owner.split('-')[1]) - 1]!;
+    const watchers = cluster.filter((n) => n !== paused).flatMap((node) => STREAM_DIALECTS.map((dialect) => watchSeqs(node.ws, dialect, jobId, 0)));
+    await waitFor(() => watchers.every((w) => w.seqs.length >= 2));
+
+    paused.child.kill('SIGSTOP');
+    const taken = await waitFor(async () => {
+      const now = await ownerOf(database.url, jobId);
+      return now.node !== owner && now;
+    });
+    const stored = (await storedEvents(taken.node === 'node-1' ? cluster[0]! : cluster[2]!, jobId)).length;
+    await waitFor(async () => (await storedEvents(cluster.find((n) => n !== paused)!, jobId)).length > stored + 1);
+    paused.child.kill('SIGCONT');
+
+    await waitFor(() => paused.output().includes(`stopped job ${jobId} on node ${owner}`));
+    const job = await finishedOn(paused, jobId);
+    assert.equal(job.status, 'completed');
+    const events = await assertIntactRecord(paused, jobId);
+    assert.equal(events.filter((e) => e.type === 'started').length, 2, 'one start by the first owner, one by the node that took over');
+    await waitFor(() => watchers.every((w) => w.seqs.at(-1) === events.length));
+    assertEveryEventOnce(watchers, events.length, 'after the pause');
+    for (const w of watchers) w.close();
+    assert.ok(counter(await scrape(paused), 'optbridge_lease_losses_total') >= 1, 'the old owner counted its lost lease');
+  });
+
+  test('Redis restarting mid-job: the job completes on its owner, nothing lost or doubled, /readyz says what is degraded', async () => {
+    const cluster = await start();
+    const jobId = await submitTspTo(cluster[0]!, 5);
+    const owner = await waitFor(async () => (await ownerOf(database.url, jobId)).node ?? undefined);
+    const others = cluster.filter((n) => n !== cluster[Number(owner.split('-')[1]) - 1]);
+    const watchers = others.flatMap((node) => STREAM_DIALECTS.map((dialect) => watchSeqs(node.ws, dialect, jobId, 0)));
+    await waitFor(() => watchers.every((w) => w.seqs.length >= 2));
+
+    await redis.stop();
+    const degraded = await waitFor(async () => {
+      const ready = await api(others[0]!.http, 'GET', '/readyz');
+      return ready.body.status === 'degraded' && ready;
+    });
+    assert.deepEqual([degraded.status, degraded.body.redis, degraded.body.degraded], [200, false, ['redis']]);
+    const before = (await storedEvents(others[0]!, jobId)).length;
+    await waitFor(async () => (await storedEvents(others[0]!, jobId)).length > before + 1);
+    await redis.start();
+
+    const job = await finishedOn(others[1]!, jobId);
+    assert.equal(job.status, 'completed');
+    const events = await assertIntactRecord(others[1]!, jobId);
+    assert.equal(events.filter((e) => e.type === 'started').length, 1, 'the job ran once, on its owner, throughout');
+    assert.equal((await ownerOf(database.url, jobId)).node, owner);
+    await waitFor(() => watchers.every((w) => w.seqs.at(-1) === events.length));
+    assertEveryEventOnce(watchers, events.length, 'across the Redis restart');
+    for (const w of watchers) w.close();
+    assert.equal((await api(others[0]!.http, 'GET', '/readyz')).body.status, 'ready');
+  });
+
   test('20 built-in jobs submitted to one node run on every node’s solver threads', async () => {
     const cluster = await start();
     const jobIds = await Promise.all(range(1, 20).map((seed) => submitTspTo(cluster[0]!, 1, seed)));

@@ -57,5 +57,43 @@ for (const storeKind of STORES) {
         await store.dispose();
       }
     });
+
+    for (const retry of [false, true]) {
+      test(`a batch carrying a stale epoch stores nothing of that job and the rest of the batch (${retry ? 'retry' : 'first attempt'})`, async () => {
+        const store = await openTestStore(storeKind);
+        const handle = await openDatabase(loadConfig(store.env));
+        try {
+          await migrateToLatest(handle.db);
+          await new TenantRepository(handle.db).addKey('t', 'key-0123456789', 'test');
+          const jobs = new JobRepository(handle.db);
+          const now = new Date().toISOString();
+          for (const id of ['job_old', 'job_other']) {
+            await jobs.create({
+              id, tenantId: 't', provider: 'jaot', kind: 'lp', status: 'running', problem: { kind: 'lp', model: {} }, params: {},
+              upstreamId: null, lastSeq: 0, result: null, error: null, device: null, gpuSeconds: null, createdAt: now, updatedAt: now, finishedAt: null,
+            }, 'node-a');
+          }
+          const events = new EventStore(handle.db, handle.copyPool);
+          const withEpoch = (b: StoreBatch, epoch: number): StoreBatch => ({ ...b, jobs: b.jobs.map((j) => ({ ...j, epoch })) });
+          assert.equal((await events.append(withEpoch(batch('job_old', [1, 2]), 1), { retry })).size, 0);
+          // Another node takes job_old over: epoch 2. node-a resumes from its pause and writes on with epoch 1.
+          assert.equal(await jobs.claim('job_old', 'node-b'), 2);
+          const mixed: StoreBatch = {
+            events: [...batch('job_old', [3, 4]).events, ...batch('job_other', [1]).events],
+            jobs: [...withEpoch(batch('job_old', [3, 4]), 1).jobs, ...withEpoch(batch('job_other', [1]), 1).jobs],
+          };
+          assert.deepEqual([...(await events.append(mixed, { retry }))], ['job_old']);
+          assert.deepEqual((await events.read('job_old', 0, 100)).map((e) => e.seq), [1, 2], 'the fenced writer added nothing');
+          assert.equal((await jobs.get('job_old'))?.lastSeq, 2);
+          assert.deepEqual((await events.read('job_other', 0, 100)).map((e) => e.seq), [1], 'the same batch’s other job is stored');
+          // The new owner continues the seqs where the store left them.
+          assert.equal((await events.append(withEpoch(batch('job_old', [3]), 2), { retry })).size, 0);
+          assert.deepEqual((await events.read('job_old', 0, 100)).map((e) => e.seq), [1, 2, 3]);
+        } finally {
+          await handle.close();
+          await store.dispose();
+        }
+      });
+    }
   });
 }
