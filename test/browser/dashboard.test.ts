@@ -128,6 +128,14 @@ describe('the dashboard in Chromium', () => {
     assert.equal(await page.textContent('[data-testid=head-hash]'), audit.head.hash);
     await waitForAttribute(page, CHART, 'gaps', '===', 1);
     assert.match(await page.textContent('[data-testid=gaps]') ?? '', new RegExp(`seq ${GAP_AT}.*${GAP_MESSAGE}`));
+    const legend = (await page.textContent(`${CHART} .u-legend`)) ?? '';
+    for (const line of ['objective (max)', 'objective (min)', 'best objective', 'temperature (max)']) assert.ok(legend.includes(line), legend);
+    const drawn = await numberAttribute(page, CHART, 'points');
+    await page.check('input[name=log-scale]');
+    await page.check('input[name=x-mode][value=iteration]');
+    await page.waitForSelector(`${CHART}[data-log=true][data-x-mode=iteration]`);
+    await waitForAttribute(page, CHART, 'points', '===', drawn);
+    await waitForAttribute(page, CHART, 'gaps', '===', 1);
 
     await page.click(`[data-testid=gaps] button:has-text("seq ${GAP_AT}")`);
     await page.waitForSelector(`tr.event.gap[data-seq="${GAP_AT}"]`);

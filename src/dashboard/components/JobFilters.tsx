@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 const PROVIDERS = ['builtin', 'nerox', 'jaot', 'matcraft', 'mutagent'];
 const KINDS = ['tsp', 'qubo', 'maxcut', 'ising', 'lp', 'campaign', 'prompt'];
 const STATUSES = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled'];
-export const FILTER_NAMES = ['provider', 'kind', 'status', 'from', 'to', 'q'] as const;
+const FILTER_NAMES = ['provider', 'kind', 'status', 'from', 'to', 'q'] as const;
 
 interface Props {
   query: URLSearchParams;

@@ -3,6 +3,7 @@ import type { JobEvent, JobInfo } from '../../client/index.js';
 import { useModelVersion } from '../hooks/use-model-version.js';
 import { useSeries } from '../hooks/use-series.js';
 import { FULL_MODE } from '../lib/full-mode.js';
+import { latestBest } from '../lib/points.js';
 import { ConvergenceChart } from './ConvergenceChart.js';
 import { EventLog } from './EventLog.js';
 import { GapList } from './GapList.js';
@@ -35,7 +36,7 @@ export function JobView({ job, update, refresh }: Props) {
   const finished = FINAL.has(job.status);
   return (
     <div class="job-page">
-      <JobSummary job={job} live={series.live} />
+      <JobSummary job={job} live={series.live} bestSoFar={latestBest(series.model.points)} />
       {FULL_MODE && <p class="notice" data-testid="full-mode">Full mode: every event is loaded and drawn, without downsampling.</p>}
       {series.error && <p class="error" role="alert">{series.error}</p>}
       <Verification jobId={job.id} version={job.status} />

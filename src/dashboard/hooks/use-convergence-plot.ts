@@ -7,15 +7,22 @@ import { gapMarkersPlugin } from '../lib/gap-plugin.js';
 import type { SeriesModel } from '../lib/series-model.js';
 
 const HEIGHT = 360;
-export const FIRST_CHART_MARK = 'optbridge:first-chart';
+const FIRST_CHART_MARK = 'optbridge:first-chart';
 
-/** What forces a new uPlot (its series and scales are fixed at creation): the lines drawn and the axes' kinds. */
-function shapeOf(model: SeriesModel, xMode: XMode, log: boolean): { lines: Line[]; key: string; distribution: { y: 1 | 3 | 4; aux: 1 | 3 | 4 } } {
+interface Shape {
+  lines: Line[];
+  data: uPlot.AlignedData;
+  distribution: { y: 1 | 3 | 4; aux: 1 | 3 | 4 };
+  /** What forces a new uPlot (its series and scales are fixed at creation): the lines drawn and the axes' kinds. */
+  key: string;
+}
+
+function shapeOf(model: SeriesModel, xMode: XMode, log: boolean): Shape {
   const lines = linesFor(model.points);
   const data = columns(model.points, lines, xMode, model.origin);
   const on = (scale: 'y' | 'aux') => data.slice(1).filter((_, i) => lines[i]!.scale === scale) as number[][];
   const distribution = log ? { y: logDistribution(on('y')), aux: logDistribution(on('aux')) } : ({ y: 1, aux: 1 } as const);
-  return { lines, distribution, key: `${lines.map((l) => `${l.field}.${l.extreme}`).join()}|${distribution.y}${distribution.aux}` };
+  return { lines, data, distribution, key: `${lines.map((l) => `${l.field}.${l.extreme}`).join()}|${distribution.y}${distribution.aux}` };
 }
 
 /** The seqs a selected x range covers, so the series endpoint can be asked for that window only. */
@@ -62,7 +69,7 @@ export function useConvergencePlot(
           if (window) zoom.current(...window);
         },
       }),
-      columns(model.points, shape.lines, xMode, model.origin),
+      shape.data,
       element,
     );
     const describe = () => {
@@ -77,7 +84,7 @@ export function useConvergencePlot(
     const unsubscribe = model.subscribe(() => {
       const next = shapeOf(model, xMode, log);
       if (next.key !== shape.key) return setShapeKey(next.key);
-      plot.setData(columns(model.points, shape.lines, xMode, model.origin), !zoomed);
+      plot.setData(next.data, !zoomed);
       describe();
     });
     const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: HEIGHT }));

@@ -5,7 +5,7 @@ export function formatNumber(value: number | null | undefined): string {
   return Math.abs(value) >= 1e6 || (value !== 0 && Math.abs(value) < 1e-4) ? value.toExponential(4) : String(Number(value.toPrecision(6)));
 }
 
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
@@ -24,9 +24,4 @@ export function formatTime(iso: string | null): string {
 /** How long the job ran (or has been running). */
 export function jobDuration(job: { createdAt: string; finishedAt: string | null }, now = Date.now()): string {
   return formatDuration((job.finishedAt ? Date.parse(job.finishedAt) : now) - Date.parse(job.createdAt));
-}
-
-/** The first and last characters of a hash, enough to compare it by eye with one kept elsewhere. */
-export function shortHash(hash: string): string {
-  return hash.length > 20 ? `${hash.slice(0, 12)}…${hash.slice(-8)}` : hash;
 }

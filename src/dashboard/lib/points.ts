@@ -45,3 +45,8 @@ export function bestExtreme(points: readonly ChartPoint[]): 'min' | 'max' {
   const last = points.findLast((p) => p.values.bestObjective)?.values.bestObjective;
   return first && last && last.max > first.max ? 'max' : 'min';
 }
+
+/** The best objective the points reached so far: the last point's, on the side the run improves towards. */
+export function latestBest(points: readonly ChartPoint[]): number | null {
+  return points.findLast((p) => p.values.bestObjective)?.values.bestObjective?.[bestExtreme(points)] ?? null;
+}
