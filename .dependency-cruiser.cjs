@@ -33,6 +33,13 @@ module.exports = {
       to: { path: '^src/server/' },
     },
     {
+      name: 'the-dashboard-talks-through-the-sdk',
+      comment: 'The dashboard is a browser bundle built on the client SDK, as any other client of the bridge would be.',
+      severity: 'error',
+      from: { path: '^src/dashboard/' },
+      to: { path: '^src/', pathNot: '^src/(dashboard|client)/' },
+    },
+    {
       name: 'no-cycles',
       comment: 'Type-only cycles count too: they make the parts impossible to read one at a time.',
       severity: 'error',

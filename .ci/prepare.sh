@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the test suite needs on a fresh machine: dependencies, a WebGPU adapter (lavapipe when
-# there is no GPU), Postgres and Redis answering, and the Debian Python clients the doc examples use.
+# there is no GPU), Postgres and Redis answering, the Debian Python clients the doc examples use, and
+# Debian's Chromium for the dashboard's browser tests.
 # Sourced by .ci/test.sh so the exported URLs reach the tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,6 +25,11 @@ fi
 if ! /usr/bin/python3 -c 'import aiohttp, websockets' 2>/dev/null; then
   log "installing python3-aiohttp and python3-websockets"
   apt_install python3-aiohttp python3-websockets
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Debian's chromium for the dashboard's browser tests"
+  apt_install chromium
 fi
 
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"

@@ -3,7 +3,7 @@ import { Job } from './job.js';
 import { neroxBody, type IsingInput, type MaxCutInput, type QuboInput, type TspInput } from './problems.js';
 import { replayEvents, replayMessages, type ReplayOptions } from './replay.js';
 import { textChunks, Transport, type ClientOptions } from './transport.js';
-import type { AuditReport, Dialect, ExportFormat, JobEvent, JobInfo, JobPage, JobSummary } from './types.js';
+import type { AuditReport, Dialect, EventPage, ExportFormat, JobEvent, JobInfo, JobListing, JobListOptions, JobPage, SeriesOptions, SeriesReport } from './types.js';
 
 export type BinaryKind = 'tsp' | 'qubo' | 'maxcut' | 'ising';
 
@@ -64,9 +64,9 @@ class Jobs {
     this.#transport = transport;
   }
 
-  /** One page, newest first; pass `nextBefore` back as `before` for the next. */
-  async list(options: { limit?: number; before?: string } = {}): Promise<JobPage> {
-    const page = await this.#transport.json<{ jobs: JobSummary[]; next_before: string | null }>('GET', '/bridge/v1/jobs', { query: options });
+  /** One page, newest first, narrowed by the options' filters; pass `nextBefore` back as `before` for the next. */
+  async list(options: JobListOptions = {}): Promise<JobPage> {
+    const page = await this.#transport.json<{ jobs: JobListing[]; next_before: string | null }>('GET', '/bridge/v1/jobs', { query: { ...options } });
     return { jobs: page.jobs, nextBefore: page.next_before };
   }
 
@@ -83,12 +83,23 @@ class Jobs {
   async *events(id: string, options: { after?: number } = {}): AsyncGenerator<JobEvent> {
     let after: number | null = options.after ?? 0;
     while (after !== null) {
-      const page: { events: JobEvent[]; next_after: number | null } = await this.#transport.json('GET', this.#path(id, 'events'), {
-        query: { after, limit: EVENTS_PAGE },
-      });
+      const page = await this.eventPage(id, { after });
       yield* page.events;
-      after = page.next_after;
+      after = page.nextAfter;
     }
+  }
+
+  /** One page of at most `limit` (1–1000) stored events after `after`, raw upstream messages included. */
+  async eventPage(id: string, options: { after?: number; limit?: number } = {}): Promise<EventPage> {
+    const page: { events: JobEvent[]; next_after: number | null } = await this.#transport.json('GET', this.#path(id, 'events'), {
+      query: { after: options.after ?? 0, limit: options.limit ?? EVENTS_PAGE },
+    });
+    return { events: page.events, nextAfter: page.next_after };
+  }
+
+  /** The convergence series of a window of seqs: min and max of each field per bucket, so spikes survive. */
+  series(id: string, options: SeriesOptions = {}): Promise<SeriesReport> {
+    return this.#transport.json<SeriesReport>('GET', this.#path(id, 'series'), { query: { ...options } });
   }
 
   /** The complete export as text chunks: canonical NDJSON, CSV, or one dialect's messages as NDJSON. */

@@ -16,6 +16,8 @@ const MAX_FRUITLESS_RECONNECTS = 8;
 export interface StreamOptions {
   /** Start after this seq (0: the whole job, the default). */
   after?: number;
+  /** Ends the stream (its socket closes) when aborted: a page that stops watching a job. */
+  signal?: AbortSignal;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -39,13 +41,14 @@ export async function* jobEvents(transport: Transport, jobId: string, options: S
   }
   let fruitless = 0;
   for (;;) {
-    const reader = await SocketReader.open(transport.socketUrl(`/v1/jobs/${encodeURIComponent(jobId)}/stream`, { after: last }));
+    const reader = await SocketReader.open(transport.socketUrl(`/v1/jobs/${encodeURIComponent(jobId)}/stream`, { after: last }), options.signal);
     let refusal: BridgeClientError | undefined;
     let progressed = false;
     try {
       for (;;) {
         const item = await reader.next();
         if (item.kind === 'close') {
+          if (options.signal?.aborted) return;
           if (FINAL_CLOSE_CODES.has(item.code)) throw refusal ?? new BridgeClientError('protocol', `stream closed: ${item.code} ${item.reason}`, item.code);
           break;
         }

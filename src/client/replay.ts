@@ -9,6 +9,8 @@ export interface ReplayOptions {
   speed?: number;
   /** Start after this seq (Mutagent's `afterEventId`; JAOT's stream takes none and replays from the start). */
   after?: number;
+  /** Stops the replay (its socket closes, the generator returns) when aborted: pause, or scrub elsewhere. */
+  signal?: AbortSignal;
 }
 
 /** Close codes of a stream the bridge refused or could not serve; a finished job closes with 1000. */
@@ -55,14 +57,14 @@ export async function* replayMessages(transport: Transport, jobId: string, diale
   const id = encodeURIComponent(jobId);
   if (dialect === 'mutagent') {
     const { after: _after, ...socketQuery } = query;
-    yield* mutagentReplay(await SocketReader.open(transport.socketUrl('/ws/optimization', socketQuery)), jobId, options.after);
+    yield* mutagentReplay(await SocketReader.open(transport.socketUrl('/ws/optimization', socketQuery), options.signal), jobId, options.after);
     return;
   }
   if (!(dialect in STREAM_PATHS)) throw new BridgeClientError('invalid_request', `unknown dialect "${dialect}"`);
   if (dialect === 'jaot' && options.after !== undefined) {
     throw new BridgeClientError('invalid_request', "JAOT's stream takes no after: its replay starts at the beginning");
   }
-  const reader = await SocketReader.open(transport.socketUrl(STREAM_PATHS[dialect](id), query));
+  const reader = await SocketReader.open(transport.socketUrl(STREAM_PATHS[dialect](id), query), options.signal);
   try {
     // A message of type "error" is either a refusal (a 4xxx close follows) or the job's own failure event.
     let heldError: { text: string; frame: Record<string, unknown> } | undefined;

@@ -35,9 +35,16 @@ export class SocketReader {
   #open = false;
   #closed = false;
 
-  /** Resolves once the socket is open, or closed without opening (the close is then the first item). */
-  static async open(url: string): Promise<SocketReader> {
+  /**
+   * Resolves once the socket is open, or closed without opening (the close is then the first item). An
+   * aborted `signal` closes it (with 1000, so a reader sees an ordinary close and stops).
+   */
+  static async open(url: string, signal?: AbortSignal): Promise<SocketReader> {
     const reader = new SocketReader();
+    if (signal?.aborted) {
+      reader.#push({ kind: 'close', code: 1000, reason: 'aborted' });
+      return reader;
+    }
     const Socket = await webSocketClass();
     let socket: SocketLike;
     try {
@@ -46,6 +53,7 @@ export class SocketReader {
       throw new BridgeClientError('invalid_request', `cannot open ${url.replace(/token=[^&]*/, 'token=…')}: ${(error as Error).message}`);
     }
     reader.#socket = socket;
+    signal?.addEventListener('abort', () => reader.close(), { once: true });
     await new Promise<void>((resolve) => {
       socket.onopen = () => {
         reader.#open = true;

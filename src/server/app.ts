@@ -12,6 +12,7 @@ import type { Authenticator } from './auth.js';
 import { mountAdminRoutes } from './admin-routes.js';
 import { corsPolicy } from './cors.js';
 import { mountBridgeRoutes } from './bridge-routes.js';
+import { mountDashboardRoutes } from './dashboard-routes.js';
 import { mountSeriesRoutes } from './series-routes.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
@@ -89,6 +90,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   mountBridgeRoutes(ctx, deps.db);
   mountSeriesRoutes(ctx, deps.db);
   mountAdminRoutes(ctx, deps.tenants, config.adminKey);
+  mountDashboardRoutes(app);
   const stopWatchingKeys = watchCredentials(ctx);
   for (const dialect of deps.dialects) dialect.mount(ctx);
   app.options('/*', (res, req) => {

@@ -5,6 +5,7 @@ import { requireOwnJob, requireTenant, routeOptionsFor, type ServerContext } fro
 import { csv, ndjson } from './export.js';
 import { pagesAhead } from './feed.js';
 import { route } from './http.js';
+import { jobFilterOf } from './job-filter.js';
 import { prometheusText } from '../telemetry/metrics.js';
 import { isReachable } from '../store/database.js';
 import type { Kysely } from 'kysely';
@@ -23,7 +24,6 @@ function pageParam(value: string | null, name: string, fallback: number, range: 
   if (!Number.isSafeInteger(n) || n < range.min || n > range.max) throw invalid(`${name} must be an integer from ${range.min} to ${range.max}`);
   return n;
 }
-
 
 /** The bridge's own API: health, readiness, and the recorded jobs and events of the caller's tenant. */
 export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): void {
@@ -56,7 +56,7 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
     const limit = pageParam(request.query.get('limit'), 'limit', 100, { min: 1, max: MAX_PAGE });
     const before = request.query.get('before') ?? undefined;
     if (before !== undefined && !JOB_ID_PATTERN.test(before)) throw invalid('before must be a job id from an earlier page');
-    const jobs = await ctx.jobs.list(tenantId, { limit, ...(before && { before }) });
+    const jobs = await ctx.jobs.list(tenantId, { limit, filter: jobFilterOf(request.query), ...(before && { before }) });
     return { status: 200, body: { jobs, next_before: jobs.length === limit ? jobs.at(-1)?.id : null } };
   });
 

@@ -157,12 +157,26 @@ export class JobRepository {
     return Number(row.n);
   }
 
-  /** Newest first, without their problems: a page of jobs must not load a page of (up to 8 MB) problem bodies. */
-  async list(tenantId: string, options: { limit: number; before?: string }): Promise<JobSummary[]> {
-    let query = this.#db.selectFrom('jobs').select(SUMMARY_COLUMNS).where('tenant_id', '=', tenantId);
+  /**
+   * Newest first, without their problems: a page of jobs must not load a page of (up to 8 MB) problem bodies.
+   * Each comes with its best objective: the result's, or else the last one its events reported (one
+   * backward index step per job on the events' primary key, since that event is near the end).
+   */
+  async list(tenantId: string, options: { limit: number; before?: string; filter?: JobFilter }): Promise<JobListing[]> {
+    const filter = options.filter ?? {};
+    let query = this.#db
+      .selectFrom('jobs')
+      .select([...SUMMARY_COLUMNS, sql<number | null>`(${BEST_OBJECTIVE})`.as('best_objective')])
+      .where('tenant_id', '=', tenantId);
     if (options.before) query = query.where('id', '<', options.before);
+    if (filter.provider) query = query.where('provider', '=', filter.provider);
+    if (filter.kind) query = query.where('kind', '=', filter.kind);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.createdFrom) query = query.where('created_at', '>=', new Date(filter.createdFrom));
+    if (filter.createdTo) query = query.where('created_at', '<', new Date(filter.createdTo));
+    if (filter.idContains) query = query.where(sql<boolean>`strpos(id, ${filter.idContains}) > 0`);
     const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
-    return rows.map(toSummary);
+    return rows.map(({ best_objective, ...row }) => ({ ...toSummary(row), bestObjective: best_objective === null ? null : Number(best_objective) }));
   }
 
   async setUpstreamId(id: string, upstreamId: string): Promise<void> {
@@ -189,6 +203,25 @@ export class JobRepository {
 }
 
 export type JobSummary = Omit<Job, 'problem'>;
+
+/** A row of the jobs list: the summary and the best objective the job reached so far (null: none reported). */
+export type JobListing = JobSummary & { bestObjective: number | null };
+
+/** What `GET /bridge/v1/jobs` narrows a page by; `createdFrom` inclusive, `createdTo` exclusive (ISO 8601). */
+export interface JobFilter {
+  provider?: string;
+  kind?: string;
+  status?: JobStatus;
+  createdFrom?: string;
+  createdTo?: string;
+  /** Part of the job id, as a person pastes or remembers it. */
+  idContains?: string;
+}
+
+const BEST_OBJECTIVE = sql`case when jsonb_typeof(jobs.result->'objective') = 'number' then (jobs.result->>'objective')::float8 else (
+  select (e.event->>'bestObjective')::float8 from events e
+  where e.job_id = jobs.id and jsonb_typeof(e.event->'bestObjective') = 'number' order by e.seq desc limit 1
+) end`;
 
 /** The columns a `Job` is made of; ownership is the cluster's business, read by its own queries. */
 type JobRow = Omit<Selectable<JobsTable>, 'owner_node' | 'owner_epoch'>;
