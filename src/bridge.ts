@@ -100,6 +100,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   const writer = new EventWriter(events, {
     ...config.store,
     onError: (error, attempt) => log(`store flush failed (attempt ${attempt}), retrying: ${(error as Error).message}`),
+    onQuarantine: (jobId, seq, error) => log(`store refused event ${seq} of job ${jobId} for good (${error.message}): quarantined, job failed`),
   });
   const { nodeId, leaseTtlMs } = config.cluster;
   let redis: RedisLink | null = null;

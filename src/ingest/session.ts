@@ -1,19 +1,15 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson, storable } from '../core/canonical.js';
+import { storable } from '../core/canonical.js';
 import { canonicalTime, isTerminal, type EventDraft, type JobEvent } from '../core/event.js';
 import { statusAfterEvent, type Job, type JobStatus } from '../core/job.js';
 import type { EventSink } from '../core/provider.js';
 import type { Hub } from '../hub/hub.js';
 import type { JobStateUpdate } from '../store/event-store.js';
-import type { EventWriter } from '../store/event-writer.js';
+import { chainHash } from '../store/event-chain.js';
+import type { AppendOutcome, EventWriter } from '../store/event-writer.js';
 import { instruments, since } from '../telemetry/metrics.js';
 import { tracer, trace, SpanKind, type Context } from '../telemetry/tracing.js';
 
 const DEDUP_MEMORY = 4096;
-
-export function chainHash(previousHash: string, event: JobEvent): string {
-  return createHash('sha256').update(previousHash).update(canonicalJson(event)).digest('hex');
-}
 
 /**
  * The one place a job's events get their seq: drops duplicates, extends the hash chain, hands the event
@@ -30,7 +26,7 @@ export class IngestSession implements EventSink {
   #iteration: number;
   #status: JobStatus;
   #finished = false;
-  #fenced = false;
+  #refused = false;
   #lastPublish: Promise<void> = Promise.resolve();
 
   readonly #maxEvents: number;
@@ -48,7 +44,7 @@ export class IngestSession implements EventSink {
       lastIteration: number;
       /** Events one job may store; the last one is the failure that says so. */
       maxEvents: number;
-      /** Told when the job hit `maxEvents`, so its run is stopped. */
+      /** Told when the job must stop running: it hit `maxEvents`, or the store refused one of its events for good. */
       onLimit: () => void;
       /** The owner's epoch, the fencing token every write of this session carries. */
       epoch: number;
@@ -125,12 +121,9 @@ export class IngestSession implements EventSink {
     const written = this.#writer.append({ event, hash: this.#hash }, this.#stateUpdate(event, terminal), publishContext);
     if (limited) this.#onLimit();
     this.#lastPublish = written.then((outcome) => {
-      if (outcome === 'fenced') {
+      if (outcome !== 'stored') {
+        this.#settleRefused(outcome, publishContext);
         span.end();
-        if (!this.#fenced) {
-          this.#fenced = this.#finished = true;
-          this.#onFenced();
-        }
         return;
       }
       const committed = performance.now();
@@ -141,6 +134,15 @@ export class IngestSession implements EventSink {
       instruments.eventsPublished.add(1);
       span.end();
     });
+  }
+
+  /** Fenced off (another node owns the job) or refused by the store (its replacement ends the job): stop here. */
+  #settleRefused(outcome: Exclude<AppendOutcome, 'stored'>, ctx: Context): void {
+    if (outcome === 'dropped' || this.#refused) return;
+    this.#refused = this.#finished = true;
+    if (outcome === 'fenced') return this.#onFenced();
+    for (const event of outcome.replacedBy) this.#publishIn(ctx, event);
+    this.#onLimit();
   }
 
   #publishIn(ctx: Context, event: JobEvent): void {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Job } from '../core/job.js';
-import { chainHash } from '../ingest/session.js';
+import { chainHash } from '../store/event-chain.js';
 import { storedChain } from '../store/event-chain.js';
 import type { Database } from '../store/schema.js';
 

@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { canonicalJson } from '../core/canonical.js';
 import type { JobEvent } from '../core/event.js';
 import { withRaw } from './event-store.js';
 import type { Database } from './schema.js';
+
+/** The per-job tamper-evident chain: sha256(previous hash ‖ the event's canonical bytes), hex. */
+export function chainHash(previousHash: string, event: JobEvent): string {
+  return createHash('sha256').update(previousHash).update(canonicalJson(event)).digest('hex');
+}
 
 /**
  * A job's stored events with their hashes, in seq order up to `lastSeq`, one page at a time (a keyset

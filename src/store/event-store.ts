@@ -68,10 +68,7 @@ export class EventStore {
    */
   async append(batch: StoreBatch, options: { retry: boolean } = { retry: true }): Promise<ReadonlySet<string>> {
     const jobUpdates = this.#jobUpdates(batch.jobs);
-    const fencedOf = (updated: readonly { id: string }[]): Set<string> => {
-      const current = new Set(updated.map((row) => row.id));
-      return new Set(batch.jobs.filter((job) => job.epoch !== undefined && !current.has(job.id)).map((job) => job.id));
-    };
+    const fencedOf = (updated: readonly { id: string }[]): Set<string> => fencedJobs(batch.jobs, updated);
     if (this.#copyPool && !options.retry) {
       try {
         return await this.#appendWithCopy(this.#copyPool, batch.events, jobUpdates, fencedOf);
@@ -79,16 +76,40 @@ export class EventStore {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       }
     }
+    return this.#db.transaction().execute((trx) => this.#appendIn(trx, batch, jobUpdates, fencedOf));
+  }
+
+  /**
+   * Sets aside an event the database refused for good: its bytes go to quarantined_events and the
+   * `replacement` batch (a marker at its seq, then the job's failure) is written instead, in one transaction.
+   */
+  async quarantine(refused: { jobId: string; seq: number; bytes: Buffer; error: string }, replacement: StoreBatch): Promise<ReadonlySet<string>> {
+    const jobUpdates = this.#jobUpdates(replacement.jobs);
+    const fencedOf = (updated: readonly { id: string }[]): Set<string> => fencedJobs(replacement.jobs, updated);
     return this.#db.transaction().execute(async (trx) => {
-      const updated: { id: string }[] = [];
-      for (const update of jobUpdates) updated.push(...(await trx.executeQuery<{ id: string }>(update)).rows);
-      const fenced = fencedOf(updated);
-      const events = fenced.size === 0 ? batch.events : batch.events.filter(({ event }) => !fenced.has(event.jobId));
-      for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
-        await insertEvents(trx, events.slice(i, i + ROWS_PER_INSERT));
-      }
-      return fenced;
+      await trx
+        .insertInto('quarantined_events')
+        .values({ job_id: refused.jobId, seq: refused.seq, bytes: refused.bytes, error: refused.error })
+        .onConflict((oc) => oc.columns(['job_id', 'seq']).doNothing())
+        .execute();
+      return this.#appendIn(trx, replacement, jobUpdates, fencedOf);
     });
+  }
+
+  async #appendIn(
+    trx: Kysely<Database>,
+    batch: StoreBatch,
+    jobUpdates: CompiledQuery[],
+    fencedOf: (updated: readonly { id: string }[]) => Set<string>,
+  ): Promise<Set<string>> {
+    const updated: { id: string }[] = [];
+    for (const update of jobUpdates) updated.push(...(await trx.executeQuery<{ id: string }>(update)).rows);
+    const fenced = fencedOf(updated);
+    const events = fenced.size === 0 ? batch.events : batch.events.filter(({ event }) => !fenced.has(event.jobId));
+    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+      await insertEvents(trx, events.slice(i, i + ROWS_PER_INSERT));
+    }
+    return fenced;
   }
 
   async #appendWithCopy(
@@ -203,6 +224,12 @@ export class EventStore {
       .executeTakeFirst();
     return row && { seq: row.seq, hash: row.hash, at: row.at.toISOString() };
   }
+}
+
+/** The jobs whose update found another epoch than the writer's: the update returned no row for them. */
+function fencedJobs(jobs: readonly JobStateUpdate[], updated: readonly { id: string }[]): Set<string> {
+  const current = new Set(updated.map((row) => row.id));
+  return new Set(jobs.filter((job) => job.epoch !== undefined && !current.has(job.id)).map((job) => job.id));
 }
 
 /**

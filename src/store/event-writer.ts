@@ -1,3 +1,5 @@
+import type { JobEvent } from '../core/event.js';
+import { chainHash } from './event-chain.js';
 import type { EventStore, JobStateUpdate, StoredEvent } from './event-store.js';
 import { context, inSpan, trace, type Context, type Link } from '../telemetry/tracing.js';
 import { instruments, since } from '../telemetry/metrics.js';
@@ -9,18 +11,47 @@ interface Pending {
   resolve: (outcome: AppendOutcome) => void;
 }
 
-/** `fenced`: the job's epoch is no longer the writer's (another node owns the job now); nothing was stored. */
-export type AppendOutcome = 'stored' | 'fenced';
+/**
+ * `fenced`: the job's epoch is no longer the writer's (another node owns the job now); nothing was stored.
+ * `replacedBy`: the database refused this event for good; it was quarantined and these events (a marker at its
+ * seq, then the job's failure) were stored in its place. `dropped`: an event of that job after the refused one.
+ */
+export type AppendOutcome = 'stored' | 'fenced' | 'dropped' | { replacedBy: JobEvent[] };
+
+/**
+ * Errors no retry can mend: data exceptions (22), integrity violations (23) other than the unique violation a
+ * retried batch meets, syntax and access errors (42), program limits such as a row too big (54). Anything
+ * else (a lost connection, a restarting server) is an outage, retried until it passes.
+ */
+const PERMANENT_ERROR_CLASSES = new Set(['22', '23', '42', '54']);
+
+function isPermanent(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.length === 5 && code !== '23505' && PERMANENT_ERROR_CLASSES.has(code.slice(0, 2));
+}
+
+class PermanentStoreError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
 
 /** A batch spans many jobs: the flush joins the first event's trace and links the others. */
 const MAX_LINKS = 32;
 
 export interface EventWriterOptions {
+  /**
+   * How long a partial batch waits on an idle lane. 0 (the default): until the event loop's next turn, so the
+   * events that arrived together commit together without a timer adding its delay to every idle-time event.
+   * Either way, events that arrive while a batch is committing wait for it and form the next batch.
+   */
   flushIntervalMs: number;
   maxBatchEvents: number;
   /** Lanes committing in parallel; more than one needs a pooled connection (pg), PGlite serialises them. */
   concurrency: number;
   onError?: (error: unknown, attempt: number) => void;
+  /** An event the database refused for good was set aside and its job failed. */
+  onQuarantine?: (jobId: string, seq: number, error: Error) => void;
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -28,7 +59,7 @@ const MAX_RETRY_DELAY_MS = 5_000;
 /** Events of the jobs that hash to one lane; a lane has at most one batch in flight. */
 interface Lane {
   queue: Pending[];
-  timer: NodeJS.Timeout | undefined;
+  timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   flushing: Promise<void> | undefined;
 }
 
@@ -75,27 +106,42 @@ export class EventWriter {
   }
 
   /**
-   * A full batch goes at once; a partial one waits for the flush interval, or for the lane's batch in
-   * flight to finish, so events arriving meanwhile join it instead of costing a transaction each.
+   * A full batch goes at once; a partial one waits for the flush interval (or the loop's next turn), or for the
+   * lane's batch in flight to finish, so events arriving meanwhile join it instead of costing a transaction each.
    */
   #schedule(lane: Lane): void {
     if (lane.flushing || lane.queue.length === 0) return;
-    if (lane.queue.length >= this.#options.maxBatchEvents || this.#closed || this.#options.flushIntervalMs === 0) {
-      clearTimeout(lane.timer);
-      lane.timer = undefined;
+    if (lane.queue.length >= this.#options.maxBatchEvents || this.#closed) {
+      this.#cancelTimer(lane);
       lane.flushing = this.#flush(lane);
       return;
     }
-    lane.timer ??= setTimeout(() => {
+    if (lane.timer) return;
+    const flushNow = (): void => {
       lane.timer = undefined;
       if (!lane.flushing) lane.flushing = this.#flush(lane);
-    }, this.#options.flushIntervalMs);
+    };
+    lane.timer = this.#options.flushIntervalMs === 0 ? setImmediate(flushNow) : setTimeout(flushNow, this.#options.flushIntervalMs);
+  }
+
+  #cancelTimer(lane: Lane): void {
+    if (lane.timer === undefined) return;
+    if (this.#options.flushIntervalMs === 0) clearImmediate(lane.timer as NodeJS.Immediate);
+    else clearTimeout(lane.timer as NodeJS.Timeout);
+    lane.timer = undefined;
   }
 
   async #flush(lane: Lane): Promise<void> {
     const batch = lane.queue.splice(0, this.#options.maxBatchEvents);
-    const fenced = await this.#writeWithRetry(batch);
-    for (const pending of batch) pending.resolve(fenced.has(pending.job.id) ? 'fenced' : 'stored');
+    let outcomes: Map<Pending, AppendOutcome>;
+    try {
+      const fenced = await this.#writeWithRetry(batch);
+      outcomes = new Map(batch.map((pending) => [pending, fenced.has(pending.job.id) ? 'fenced' : 'stored']));
+    } catch (error) {
+      if (!(error instanceof PermanentStoreError)) throw error;
+      outcomes = await this.#isolate(batch);
+    }
+    for (const pending of batch) pending.resolve(outcomes.get(pending)!);
     lane.flushing = undefined;
     this.#schedule(lane);
   }
@@ -120,6 +166,83 @@ export class EventWriter {
         const fenced = await inSpan('store flush', spanOptions, () => this.#store.append(storeBatch, { retry: attempt > 1 }));
         instruments.storeCommit.record(since(started));
         return fenced;
+      } catch (error) {
+        if (isPermanent(error)) throw new PermanentStoreError(error as Error);
+        this.#options.onError?.(error, attempt);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_DELAY_MS, 50 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /**
+   * A batch the database refuses for good: each job's events are written on their own, so only the job that
+   * holds the refused event is affected; within it, one at a time up to the refused one, which is quarantined.
+   */
+  async #isolate(batch: Pending[]): Promise<Map<Pending, AppendOutcome>> {
+    const outcomes = new Map<Pending, AppendOutcome>();
+    const byJob = new Map<string, Pending[]>();
+    for (const pending of batch) {
+      const group = byJob.get(pending.job.id);
+      if (group) group.push(pending);
+      else byJob.set(pending.job.id, [pending]);
+    }
+    for (const pendings of byJob.values()) {
+      try {
+        const fenced = await this.#writeWithRetry(pendings);
+        for (const pending of pendings) outcomes.set(pending, fenced.size > 0 ? 'fenced' : 'stored');
+        continue;
+      } catch (error) {
+        if (!(error instanceof PermanentStoreError)) throw error;
+      }
+      for (const [i, pending] of pendings.entries()) {
+        try {
+          const fenced = await this.#writeWithRetry([pending]);
+          outcomes.set(pending, fenced.size > 0 ? 'fenced' : 'stored');
+        } catch (error) {
+          if (!(error instanceof PermanentStoreError)) throw error;
+          outcomes.set(pending, { replacedBy: await this.#quarantine(pending, error.cause) });
+          for (const later of pendings.slice(i + 1)) outcomes.set(later, 'dropped');
+          break;
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  /** Keeps the refused event's bytes, and continues the job's chain over a marker and its failure. */
+  async #quarantine({ stored, job }: Pending, cause: Error): Promise<JobEvent[]> {
+    const { event } = stored;
+    const previous = await this.#store.lastEvent(event.jobId);
+    const reason = cause.message.slice(0, 300);
+    const marker: JobEvent = {
+      jobId: event.jobId,
+      seq: event.seq,
+      type: 'warning',
+      at: event.at,
+      ...(event.iteration !== undefined && { iteration: event.iteration }),
+      stage: 'quarantined',
+      message: `event ${event.seq} (${event.type}) was refused by the store and kept aside in quarantined_events: ${reason}`,
+    };
+    const failed: JobEvent = {
+      jobId: event.jobId,
+      seq: event.seq + 1,
+      type: 'failed',
+      at: new Date().toISOString(),
+      ...(event.iteration !== undefined && { iteration: event.iteration }),
+      error: { code: 'store_rejected', message: `the store refused event ${event.seq} for good (${reason}); the job was stopped` },
+    };
+    const markerHash = chainHash(previous?.hash ?? '', marker);
+    const failedHash = chainHash(markerHash, failed);
+    const replacement = {
+      events: [{ event: marker, hash: markerHash }, { event: failed, hash: failedHash }],
+      jobs: [{ id: job.id, status: 'failed' as const, lastSeq: failed.seq, lastHash: failedHash, error: failed.error, finishedAt: failed.at, ...(job.epoch !== undefined && { epoch: job.epoch }) }],
+    };
+    const bytes = Buffer.from(JSON.stringify(event));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#store.quarantine({ jobId: event.jobId, seq: event.seq, bytes, error: cause.message }, replacement);
+        this.#options.onQuarantine?.(event.jobId, event.seq, cause);
+        return [marker, failed];
       } catch (error) {
         this.#options.onError?.(error, attempt);
         await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_DELAY_MS, 50 * 2 ** attempt)));

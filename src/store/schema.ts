@@ -65,9 +65,19 @@ export interface EventsTable {
   recorded_at: Generated<Date>;
 }
 
+export interface QuarantinedEventsTable {
+  job_id: string;
+  seq: number;
+  /** The event as the writer serialised it (UTF-8 JSON), whatever the database made of it. */
+  bytes: Buffer;
+  error: string;
+  quarantined_at: Generated<Date>;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
   jobs: JobsTable;
   events: EventsTable;
+  quarantined_events: QuarantinedEventsTable;
 }

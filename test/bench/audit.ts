@@ -6,7 +6,7 @@
 import { cpus, loadavg } from 'node:os';
 import { recomputeChain } from '../../src/client/chain.js';
 import type { JobEvent } from '../../src/core/event.js';
-import { chainHash } from '../../src/ingest/session.js';
+import { chainHash } from '../../src/store/event-chain.js';
 import { auditJob } from '../../src/server/audit.js';
 import { storedChain } from '../../src/store/event-chain.js';
 import { EventStore } from '../../src/store/event-store.js';

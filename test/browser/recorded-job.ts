@@ -5,7 +5,7 @@
  */
 import { storable } from '../../src/core/canonical.js';
 import type { JobEvent } from '../../src/core/event.js';
-import { chainHash } from '../../src/ingest/session.js';
+import { chainHash } from '../../src/store/event-chain.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { EventStore, type StoredEvent } from '../../src/store/event-store.js';
 import { JobRepository } from '../../src/store/job-repository.js';

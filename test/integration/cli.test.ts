@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import { chainHash } from '../../src/ingest/session.js';
+import { chainHash } from '../../src/store/event-chain.js';
 import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { PRODUCTION_PLANNING } from '../helpers/doc-messages.js';

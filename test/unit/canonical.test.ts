@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalJson, MAX_NESTING, storable, TOO_DEEP } from '../../src/core/canonical.js';
-import { chainHash } from '../../src/ingest/session.js';
+import { chainHash } from '../../src/store/event-chain.js';
 import { canonicalTime, type JobEvent } from '../../src/core/event.js';
 
 test('canonical JSON sorts keys at every depth and drops undefined', () => {

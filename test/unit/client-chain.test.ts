@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chainStep, recomputeChain } from '../../src/client/chain.js';
 import type { JobEvent } from '../../src/core/event.js';
-import { chainHash } from '../../src/ingest/session.js';
+import { chainHash } from '../../src/store/event-chain.js';
 
 const EVENTS: JobEvent[] = [
   { jobId: 'job_a', seq: 1, type: 'started', at: '2026-01-01T00:00:00.000Z', source: { provider: 'nerox', raw: { ünïcödé: '→ 😀', n: 1e21 } } },
