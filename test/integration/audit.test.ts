@@ -68,10 +68,12 @@ for (const kind of STORES) describe(`the verifiable record: GET /bridge/v1/jobs/
 
   test('a hole in the middle names the missing seq', async () => {
     const job = await finishedJob();
-    await sql`delete from events where job_id = ${job.id} and seq = 4`.execute(db());
+    // Seq 2 lies between the start and the verdict however few progress reports a loaded machine lets through.
+    assert.ok(job.lastSeq >= 3);
+    await sql`delete from events where job_id = ${job.id} and seq = 2`.execute(db());
     const report = await client.jobs.verify(job.id);
-    assert.equal(report.broken_at, 4);
-    assert.match(report.reason!, /event 4 is missing/);
+    assert.equal(report.broken_at, 2);
+    assert.match(report.reason!, /event 2 is missing/);
   });
 
   test("another tenant's job and an unknown id are not found; a malformed head is a 400", async () => {

@@ -24,11 +24,11 @@ for (const storeKind of STORES) {
       const handle = await openDatabase(config);
       try {
         await migrateToLatest(handle.db);
-        assert.deepEqual(await tables(handle.db), ['api_keys', 'events', 'jobs', 'tenants']);
+        assert.deepEqual(await tables(handle.db), ['api_keys', 'events', 'jobs', 'quarantined_events', 'tenants']);
         for (const _migration of Object.keys(MIGRATIONS)) await migrateDown(handle.db);
         assert.deepEqual(await tables(handle.db), []);
         await migrateToLatest(handle.db);
-        assert.deepEqual(await tables(handle.db), ['api_keys', 'events', 'jobs', 'tenants']);
+        assert.deepEqual(await tables(handle.db), ['api_keys', 'events', 'jobs', 'quarantined_events', 'tenants']);
       } finally {
         await handle.close();
         await store.dispose();
