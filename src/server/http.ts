@@ -15,8 +15,10 @@ export interface RequestInfo {
 
 export interface HttpReply {
   status: number;
-  /** JSON body; ignored when `stream` is set. */
+  /** JSON body; ignored when `stream` or `text` is set. */
   body?: unknown;
+  /** A body that is not JSON (an HTML page, a stylesheet), sent as it is with `contentType`. */
+  text?: string;
   headers?: Record<string, string>;
   /** Chunks written one at a time, each after the previous one left uWS's buffer. */
   stream?: AsyncIterable<string>;
@@ -116,9 +118,9 @@ export function parseJsonBody(raw: Buffer): unknown {
 export function writeJson(res: HttpResponse, reply: HttpReply): void {
   res.cork(() => {
     res.writeStatus(statusLine(reply.status));
-    res.writeHeader('content-type', 'application/json');
+    res.writeHeader('content-type', reply.text === undefined ? 'application/json' : (reply.contentType ?? 'text/plain; charset=utf-8'));
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.writeHeader(name, value);
-    res.end(JSON.stringify(reply.body));
+    res.end(reply.text ?? JSON.stringify(reply.body));
   });
 }
 
