@@ -39,7 +39,7 @@ export const neroxDialect: Dialect = {
     };
     const submission = <B extends TSchema>(kind: string, title: string, validator: Validator<B>, build: (body: Static<B>, header: string) => NeroxRequest<Problem>): void => {
       const docs = {
-        summary: `Submit a ${title} problem`,
+        summary: `Submit ${title}`,
         access: 'write' as const,
         body: validator,
         responses: { 202: { description: 'Accepted; follow stream_url for progress.', schema: NeroxSubmitted } },
@@ -57,10 +57,10 @@ export const neroxDialect: Dialect = {
         };
       });
     };
-    submission('tsp', 'travelling salesman', tspValidator(limits), tspRequest);
-    submission('qubo', 'QUBO', quboValidator(limits), (body, header) => quboRequest(body, header, limits));
-    submission('ising', 'Ising', isingValidator(limits), isingRequest);
-    submission('maxcut', 'Max-Cut', maxCutValidator(limits), (body, header) => maxCutRequest(body, header, limits));
+    submission('tsp', 'a travelling salesman problem', tspValidator(limits), tspRequest);
+    submission('qubo', 'a QUBO problem', quboValidator(limits), (body, header) => quboRequest(body, header, limits));
+    submission('ising', 'an Ising problem', isingValidator(limits), isingRequest);
+    submission('maxcut', 'a Max-Cut problem', maxCutValidator(limits), (body, header) => maxCutRequest(body, header, limits));
 
     const jobDocs = { summary: 'A job\'s status and result', access: 'read' as const, responses: { 200: { description: 'The job.', schema: NeroxJob } } };
     route(ctx.app, 'get', '/v1/jobs/:id', options('GET /v1/jobs/{id}', jobDocs), async (request) => {

@@ -63,7 +63,7 @@ function operation(route: MountedRoute, params: string[]): Json {
     ...(parameters.length > 0 && { parameters }),
     ...(docs?.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(docs.body.schema) } } } }),
     responses,
-    ...(docs && { security: SECURITY[docs.access] }),
+    ...(docs && { security: SECURITY[docs.access], 'x-optbridge-access': docs.access }),
   };
 }
 
