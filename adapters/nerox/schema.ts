@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { invalid } from '../../src/core/errors.js';
 import type { SolveParams } from '../../src/core/job.js';
 import type { IsingProblem, MaxCutProblem, QuboProblem, TspProblem } from '../../src/core/problem.js';
@@ -44,8 +44,7 @@ function solveOptions(maxTimeLimitS: number) {
   };
 }
 
-type SolveOptions = Static<ReturnType<typeof solveOptionsObject>>;
-const solveOptionsObject = (maxTimeLimitS: number) => Type.Object(solveOptions(maxTimeLimitS));
+type SolveOptions = Static<TObject<ReturnType<typeof solveOptions>>>;
 
 function solveParams(body: SolveOptions): SolveParams {
   const params: SolveParams = {};
