@@ -3,8 +3,6 @@ import { BridgeError, invalid } from '../../src/core/errors.js';
 import { isRecord } from '../../src/core/json.js';
 import { explained, jsonObject, PROVIDER, validator, type Validator } from '../../src/server/validation.js';
 
-/** Client → server messages on `/ws/optimization`; `afterEventId` is the `id` of the last event the client has. */
-
 // null reads as "not given": a client that stores `lastEventId = null` before its first event means "from now".
 const afterEventId = Type.Optional(
   Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.Null()], explained(
@@ -13,6 +11,7 @@ const afterEventId = Type.Optional(
   )),
 );
 
+/** A client → server message on `/ws/optimization`; `afterEventId` is the `id` of the last event the client has. */
 function clientMessage(type: 'subscribe' | 'unsubscribe' | 'replay', resumable: boolean, description: string) {
   const literal = Type.Literal(type);
   const jobId = Type.String(explained(`Invalid message: ${type} requires a jobId string`, { minLength: 1 }));
