@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { BridgeError } from '../../src/core/errors.js';
 import { FINAL_JOB_STATUSES, type Job } from '../../src/core/job.js';
 import { unexpectedFrame } from '../../src/server/codec.js';
@@ -6,7 +7,9 @@ import type { Dialect } from '../../src/server/dialect.js';
 import { route } from '../../src/server/http.js';
 import { mountJobStream } from '../../src/server/job-stream.js';
 import { encodeJaot, executionStatus, jaotResult, PROGRESS_TYPES, progressOf, statusGreeting } from './encode.js';
-import { parseSolveRequest, type JaotError, type JaotTask } from './schema.js';
+import { JAOT_MESSAGES, JaotPing, type JaotError } from './messages.js';
+import { solveRequest, solveValidator } from './schema.js';
+import { JaotCancelling, JaotErrorBody, JaotSubmitted, JaotTask } from './views.js';
 
 /** FastAPI's shape, which the doc's Python clients meet on every JAOT error. */
 function errorBody(error: BridgeError): unknown {
@@ -28,7 +31,7 @@ function onMessage(text: string): string {
 const taskNotFound = (id: string): BridgeError => new BridgeError('not_found', `Task ${id} not found`);
 
 /** What the doc's `poll_for_result` reads; progress is 0 until a provider reports any. */
-async function taskView(ctx: ServerContext, job: Job): Promise<JaotTask> {
+async function taskView(ctx: ServerContext, job: Job): Promise<Static<typeof JaotTask>> {
   const latest = await ctx.events.latest(job.id, undefined, PROGRESS_TYPES);
   const completed = job.status === 'completed';
   const { result, rest } = jaotResult(job.result);
@@ -48,11 +51,17 @@ export const jaotDialect: Dialect = {
   pathPrefixes: ['/api/v2/'],
   errorBody,
   mount(ctx) {
-    const options = routeOptionsFor(ctx, errorBody);
+    const options = routeOptionsFor(ctx, errorBody, { tag: 'jaot', errorSchema: JaotErrorBody });
 
-    route(ctx.app, 'post', '/api/v2/solve/async', options('POST /api/v2/solve/async'), async (request, body) => {
+    const solveDocs = {
+      summary: 'Submit a model to solve asynchronously',
+      access: 'write' as const,
+      body: solveValidator,
+      responses: { 202: { description: 'Accepted; poll the task or open ws_url.', schema: JaotSubmitted } },
+    };
+    route(ctx.app, 'post', '/api/v2/solve/async', options('POST /api/v2/solve/async', solveDocs), async (request, input) => {
       const tenantId = await requireTenant(ctx, request, 'write');
-      const { problem, provider } = parseSolveRequest(body, request.header('x-bridge-provider'));
+      const { problem, provider } = solveRequest(input.body(), request.header('x-bridge-provider'));
       const job = await ctx.jobService.submit({ tenantId, problem, params: {}, provider });
       return {
         status: 202,
@@ -60,11 +69,13 @@ export const jaotDialect: Dialect = {
       };
     });
 
-    route(ctx.app, 'get', '/api/v2/solve/async/:id', options('GET /api/v2/solve/async/{id}'), async (request) => {
+    const taskDocs = { summary: 'Poll a task', access: 'read' as const, responses: { 200: { description: 'The task.', schema: JaotTask } } };
+    route(ctx.app, 'get', '/api/v2/solve/async/:id', options('GET /api/v2/solve/async/{id}', taskDocs), async (request) => {
       return { status: 200, body: await taskView(ctx, await requireOwnJob(ctx, request, taskNotFound)) };
     });
 
-    route(ctx.app, 'post', '/api/v2/solve/async/:id/cancel', options('POST /api/v2/solve/async/{id}/cancel'), async (request) => {
+    const cancelDocs = { summary: 'Cancel a task', access: 'write' as const, responses: { 202: { description: 'Cancelling; watchers get `cancelled`.', schema: JaotCancelling } } };
+    route(ctx.app, 'post', '/api/v2/solve/async/:id/cancel', options('POST /api/v2/solve/async/{id}/cancel', cancelDocs), async (request) => {
       const job = await requireOwnJob(ctx, request, taskNotFound, 'write');
       if (FINAL_JOB_STATUSES.has(job.status)) throw new BridgeError('conflict', `Task ${job.id} is already ${job.status}`);
       await ctx.jobService.cancel(job);
@@ -79,6 +90,12 @@ export const jaotDialect: Dialect = {
       onMessage,
       closeAfterTerminal: true,
       acceptsAfter: false,
+      docs: {
+        summary: 'An execution\'s status, progress and result',
+        description: 'Starts with `status`; closes after completed, failed or cancelled.',
+        send: JAOT_MESSAGES,
+        receive: [JaotPing],
+      },
     });
   },
 };

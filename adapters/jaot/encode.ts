@@ -1,7 +1,7 @@
 import type { JobError, JobEvent, JobEventType, JobResult } from '../../src/core/event.js';
 import type { Job, JobStatus } from '../../src/core/job.js';
 import { compact, leftovers, splitKnown } from '../../src/core/json.js';
-import type { JaotCancelled, JaotCompleted, JaotFailed, JaotProgress, JaotResult, JaotStatus } from './schema.js';
+import type { JaotCancelled, JaotCompleted, JaotFailed, JaotProgress, JaotResult, JaotStatus } from './messages.js';
 
 type Key = keyof JobEvent;
 

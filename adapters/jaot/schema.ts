@@ -1,67 +1,6 @@
-import { invalid } from '../../src/core/errors.js';
-import type { Solution } from '../../src/core/event.js';
+import { Type, type Static } from '@sinclair/typebox';
 import type { LinearProblem } from '../../src/core/problem.js';
-import { isRecord, takeProvider } from '../../src/core/json.js';
-
-/** Messages on `/api/v2/ws/executions/{id}`, as jaot.txt documents them. */
-export type JaotProgress = {
-  type: 'progress';
-  execution_id: string;
-  status: 'running';
-  progress?: number;
-  message?: string;
-  iteration?: number;
-  objective_value?: number;
-  gap?: number;
-  timestamp: string;
-  x_bridge: Record<string, unknown>;
-};
-
-export type JaotStatus = {
-  type: 'status';
-  execution_id: string;
-  status: string;
-  progress_data: JaotProgress | null;
-  x_bridge?: Record<string, unknown>;
-};
-
-/** The doc's Python reads every key with `[]`, so each is present, null when unknown. */
-export type JaotResult = {
-  status: string | null;
-  objective_value: number | null;
-  solution: Solution | null;
-  solve_time_seconds: number | null;
-  credits_used: unknown;
-  credits_remaining: unknown;
-};
-
-/** A terminal message: its `status` repeats its `type`, and the rest of it depends on how the run ended. */
-type JaotTerminal<End extends string, Outcome> = {
-  type: End;
-  execution_id: string;
-  status: End;
-  x_bridge: Record<string, unknown>;
-} & Outcome;
-
-export type JaotCompleted = JaotTerminal<'completed', { result: JaotResult }>;
-export type JaotFailed = JaotTerminal<'failed', { error: string }>;
-export type JaotCancelled = JaotTerminal<'cancelled', { result: null }>;
-
-export type JaotError = {
-  type: 'error';
-  message: string;
-  x_bridge: { code: string };
-};
-
-/** `GET /api/v2/solve/async/{task_id}`: what the doc's `poll_for_result` reads. */
-export type JaotTask = {
-  task_id: string;
-  status: string;
-  progress: number;
-  result: JaotResult | null;
-  error: string | null;
-  x_bridge: Record<string, unknown>;
-};
+import { jsonObject, PROVIDER, validator } from '../../src/server/validation.js';
 
 export interface JaotSolveRequest {
   problem: LinearProblem;
@@ -73,8 +12,24 @@ export interface JaotSolveRequest {
  * checks the model (the built-in LP/MIP solver before a job exists, so a bad expression is a 400 naming it;
  * an upstream JAOT checks its own).
  */
+export const JaotSolveBody = jsonObject(
+  {
+    name: Type.Optional(Type.Unknown({ description: 'e.g. "production_planning".' })),
+    objective: Type.Optional(Type.Unknown({ description: '{ sense: "maximize" | "minimize", expression: "50*widgets + 40*gadgets" }' })),
+    variables: Type.Optional(Type.Unknown({ description: '[{ name, type: "integer" | "continuous" | "binary", lower_bound, upper_bound }]' })),
+    constraints: Type.Optional(Type.Unknown({ description: '[{ name, expression: "2*widgets + 3*gadgets <= 240" }]' })),
+    provider: PROVIDER,
+  },
+  { title: 'JaotSolveRequest', description: 'A JAOT model as jaot.txt describes it; the solver that runs it checks the model.' },
+);
+
+export const solveValidator = validator(JaotSolveBody);
+
+export function solveRequest(body: Static<typeof JaotSolveBody>, header: string): JaotSolveRequest {
+  const { provider, ...model } = body;
+  return { problem: { kind: 'lp', model }, provider: provider ?? (header || undefined) };
+}
+
 export function parseSolveRequest(body: unknown, header: string): JaotSolveRequest {
-  if (!isRecord(body)) throw invalid('request body must be a JSON object');
-  const { provider, rest: model } = takeProvider(body, header);
-  return { problem: { kind: 'lp', model }, provider };
+  return solveRequest(solveValidator.parse(body), header);
 }

@@ -1,12 +1,13 @@
 import { BridgeError } from '../../src/core/errors.js';
-import type { Job } from '../../src/core/job.js';
 import { unexpectedFrame } from '../../src/server/codec.js';
 import { requireOwnJob, requireTenant, routeOptionsFor } from '../../src/server/context.js';
 import type { Dialect } from '../../src/server/dialect.js';
 import { route } from '../../src/server/http.js';
 import { mountJobStream } from '../../src/server/job-stream.js';
 import { encodeMatcraft } from './encode.js';
-import { parseCampaignRequest, type MatcraftCampaign, type MatcraftMessage } from './schema.js';
+import { MATCRAFT_MESSAGES, type MatcraftMessage } from './messages.js';
+import { campaignRequest, campaignValidator } from './schema.js';
+import { campaignView, MatcraftCampaign, MatcraftErrorBody } from './views.js';
 
 /** matcraft.txt's connection management; tests shorten the timings. */
 export interface MatcraftStreamOptions {
@@ -31,20 +32,6 @@ function errorFrame(error: BridgeError, jobId: string): string {
   return JSON.stringify(frame);
 }
 
-function campaignView(job: Job): MatcraftCampaign {
-  const name = job.problem.kind === 'campaign' ? job.problem.spec.name : undefined;
-  return {
-    id: job.id,
-    name: typeof name === 'string' ? name : null,
-    status: job.status,
-    created_at: job.createdAt,
-    updated_at: job.updatedAt,
-    finished_at: job.finishedAt,
-    error: job.error && { code: job.error.code, message: job.error.message },
-    x_bridge: { provider: job.provider, kind: job.kind, result: job.result },
-  };
-}
-
 export function createMatcraftDialect(options: MatcraftStreamOptions = {}): Dialect {
   const dialect: Dialect = {
     name: 'matcraft',
@@ -52,16 +39,23 @@ export function createMatcraftDialect(options: MatcraftStreamOptions = {}): Dial
     pathPrefixes: ['/api/v1/campaigns', '/api/v1/ws/campaigns/', '/v1/ws/campaigns/'],
     errorBody,
     mount(ctx) {
-      const routeOptions = routeOptionsFor(ctx, errorBody);
+      const routeOptions = routeOptionsFor(ctx, errorBody, { tag: 'matcraft', errorSchema: MatcraftErrorBody });
 
-      route(ctx.app, 'post', '/api/v1/campaigns', routeOptions('POST /api/v1/campaigns'), async (request, body) => {
+      const createDocs = {
+        summary: 'Start a campaign',
+        access: 'write' as const,
+        body: campaignValidator,
+        responses: { 201: { description: 'The campaign, queued.', schema: MatcraftCampaign } },
+      };
+      route(ctx.app, 'post', '/api/v1/campaigns', routeOptions('POST /api/v1/campaigns', createDocs), async (request, input) => {
         const tenantId = await requireTenant(ctx, request, 'write');
-        const { problem, provider } = parseCampaignRequest(body, request.header('x-bridge-provider'));
+        const { problem, provider } = campaignRequest(input.body(), request.header('x-bridge-provider'));
         const job = await ctx.jobService.submit({ tenantId, problem, params: {}, provider });
         return { status: 201, body: campaignView(job) };
       });
 
-      route(ctx.app, 'get', '/api/v1/campaigns/:id', routeOptions('GET /api/v1/campaigns/{id}'), async (request) => {
+      const campaignDocs = { summary: 'A campaign\'s status', access: 'read' as const, responses: { 200: { description: 'The campaign.', schema: MatcraftCampaign } } };
+      route(ctx.app, 'get', '/api/v1/campaigns/:id', routeOptions('GET /api/v1/campaigns/{id}', campaignDocs), async (request) => {
         return { status: 200, body: campaignView(await requireOwnJob(ctx, request, campaignNotFound)) };
       });
 
@@ -77,6 +71,12 @@ export function createMatcraftDialect(options: MatcraftStreamOptions = {}): Dial
         pingIntervalS: options.pingIntervalS ?? 30,
         idleCloseS: options.idleCloseS ?? 600,
         maxSocketsPerKey: options.maxSocketsPerKey ?? ctx.config.limits.maxSocketsPerKey,
+        docs: {
+          summary: 'A campaign\'s iterations, evaluations and end',
+          description: 'Pings every 30 s; closes after 10 minutes without progress and after campaign_complete or error.',
+          send: MATCRAFT_MESSAGES,
+          receive: [],
+        },
       });
     },
   };

@@ -1,6 +1,6 @@
 import type { JobError, JobEvent, JobResult } from '../../src/core/event.js';
 import { compact, leftovers, splitKnown } from '../../src/core/json.js';
-import type { MatcraftMessage } from './schema.js';
+import type { MatcraftMessage } from './messages.js';
 
 type Key = keyof JobEvent;
 

@@ -1,25 +1,6 @@
-import { invalid } from '../../src/core/errors.js';
+import { Type, type Static } from '@sinclair/typebox';
 import type { CampaignProblem } from '../../src/core/problem.js';
-import { isRecord, takeProvider } from '../../src/core/json.js';
-
-/** Every message on `/api/v1/ws/campaigns/{id}`, as matcraft.txt shows them: `{type, timestamp, data}`. */
-export type MatcraftMessage = {
-  type: string;
-  timestamp: string;
-  data: Record<string, unknown>;
-};
-
-/** `GET /api/v1/campaigns/{id}`; the doc shows no REST shapes, so this stays close to its stream fields. */
-export type MatcraftCampaign = {
-  id: string;
-  name: string | null;
-  status: string;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-  error: { code: string; message: string } | null;
-  x_bridge: Record<string, unknown>;
-};
+import { explained, jsonObject, PROVIDER, validator } from '../../src/server/validation.js';
 
 export interface MatcraftCampaignRequest {
   problem: CampaignProblem;
@@ -27,9 +8,21 @@ export interface MatcraftCampaignRequest {
 }
 
 /** The campaign spec goes to the MatCraft provider as submitted; only its outer shape is checked here. */
+export const CampaignBody = jsonObject(
+  {
+    name: Type.Optional(Type.String(explained('name must be a string'))),
+    provider: PROVIDER,
+  },
+  { title: 'MatcraftCampaignRequest', description: 'A campaign spec (objectives, parameters, budget…), passed to the MatCraft provider as it is.' },
+);
+
+export const campaignValidator = validator(CampaignBody);
+
+export function campaignRequest(body: Static<typeof CampaignBody>, header: string): MatcraftCampaignRequest {
+  const { provider, ...spec } = body;
+  return { problem: { kind: 'campaign', spec }, provider: provider ?? (header || undefined) };
+}
+
 export function parseCampaignRequest(body: unknown, header: string): MatcraftCampaignRequest {
-  if (!isRecord(body)) throw invalid('request body must be a JSON object');
-  const { provider, rest: spec } = takeProvider(body, header);
-  if (spec.name !== undefined && typeof spec.name !== 'string') throw invalid('name must be a string');
-  return { problem: { kind: 'campaign', spec }, provider };
+  return campaignRequest(campaignValidator.parse(body), header);
 }

@@ -1,7 +1,7 @@
 import type { BridgeError } from '../../src/core/errors.js';
 import { stageOf, type JobEvent, type JobEventType } from '../../src/core/event.js';
 import { compact, leftovers } from '../../src/core/json.js';
-import type { MutagentEvent, ServerMessage } from './schema.js';
+import type { MutagentEvent, ServerMessage } from './messages.js';
 
 /** Fan-out topics and the encoder registry know the dialect by this name. */
 export const DIALECT_NAME = 'mutagent';
@@ -95,7 +95,7 @@ function documentedData(event: JobEvent, extra: Record<string, unknown>): Record
  * live messages, subscribe catch-up, `replay` batches and `?replay=1` playback all go through it.
  */
 export function mutagentEvent(event: JobEvent): MutagentEvent {
-  const extra = leftovers(event, MAPPED[event.type] ?? DEFAULT_MAPPED);
+  const extra: Record<string, unknown> = leftovers(event, MAPPED[event.type] ?? DEFAULT_MAPPED);
   // `id` already carries the seq.
   delete extra.seq;
   if (SHARED_TYPES.has(event.type)) extra.type = event.type;

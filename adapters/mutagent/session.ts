@@ -8,7 +8,8 @@ import type { LifecycleState } from '../../src/server/socket/lifecycle.js';
 import { sendPaced } from '../../src/server/socket-io.js';
 import type { WebSocket } from '../../src/server/uws.js';
 import { DIALECT_NAME, encodeMutagent, encodeReplay, errorFrame, serverMessage } from './encode.js';
-import { parseClientMessage, type ServerMessage } from './schema.js';
+import type { ServerMessage } from './messages.js';
+import { parseClientMessage } from './schema.js';
 
 /**
  * Jobs one socket may follow at once. Each holds a uWS topic and may hold a store cursor, so a client

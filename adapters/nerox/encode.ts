@@ -1,6 +1,6 @@
 import type { JobEvent } from '../../src/core/event.js';
 import { compact, leftovers } from '../../src/core/json.js';
-import type { NeroxCompleted, NeroxProgress } from './schema.js';
+import type { NeroxCompleted, NeroxProgress } from './messages.js';
 
 type Key = keyof JobEvent;
 

@@ -20,8 +20,8 @@ const PRIVATE_KEYS: ReadonlySet<string> = new Set(['source']);
  * The canonical fields a dialect has no place for, to travel under `x_bridge` instead of being dropped.
  * `seq` always travels, so every client can resume with `after=` / `afterEventId`.
  */
-export function leftovers(event: JobEvent, mapped: ReadonlySet<CanonicalKey>): Record<string, unknown> {
-  const rest: Record<string, unknown> = { seq: event.seq };
+export function leftovers(event: JobEvent, mapped: ReadonlySet<CanonicalKey>): Record<string, unknown> & { seq: number } {
+  const rest: Record<string, unknown> & { seq: number } = { seq: event.seq };
   for (const [key, value] of Object.entries(event)) {
     if (value === undefined || PRIVATE_KEYS.has(key) || mapped.has(key as CanonicalKey)) continue;
     rest[key] = value;

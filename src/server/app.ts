@@ -17,7 +17,9 @@ import { mountSeriesRoutes } from './series-routes.js';
 import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
 import { LocalSocketCounts, type SocketCounts } from './socket/socket-counts.js';
+import { mountApiDocs } from './api-docs/routes.js';
 import { allowedMethods, writeJson } from './http.js';
+import { recordingApp, registryOf, type RouteRegistry } from './route-registry.js';
 import { watchCredentials } from './socket/credential-watch.js';
 import { endWith } from './socket-io.js';
 import type { NativeUws, us_listen_socket } from './uws.js';
@@ -45,6 +47,8 @@ export interface ServerDeps {
 export interface RunningServer {
   port: number;
   fanout: Fanout;
+  /** Every route mounted, as the API documents list them. */
+  routes: RouteRegistry;
   /**
    * The first step of a graceful shutdown: /readyz turns 503, the listen socket closes (new connections are
    * refused), and every open client socket is closed with 1001 and a reason, so clients know to reconnect
@@ -56,10 +60,13 @@ export interface RunningServer {
 
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const { uws } = deps;
-  const app = uws.App();
+  const bare = uws.App();
+  // The server's parts mount on the recording app, so the API documents list everything mounted; publishing,
+  // the hot path, goes to the bare app.
+  const app = recordingApp(bare);
   const encoders = new Map<string, Encoder>(deps.dialects.map((d) => [d.name, d.encode]));
   const fanout = new Fanout(
-    { publish: (topic, message) => void app.publish(topic, message), subscriberCount: (topic) => app.numSubscribers(topic) },
+    { publish: (topic, message) => void bare.publish(topic, message), subscriberCount: (topic) => bare.numSubscribers(topic) },
     encoders,
   );
   const unsubscribe = deps.hub.subscribe((event) => fanout.deliver(event));
@@ -93,6 +100,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   mountDashboardRoutes(app);
   const stopWatchingKeys = watchCredentials(ctx);
   for (const dialect of deps.dialects) dialect.mount(ctx);
+  mountApiDocs(ctx);
+  registryOf(app).describe('options', '/*', { docs: { summary: 'CORS preflight: 204 with the allowed origin\'s headers, 403 for any other origin', access: 'none', responses: {} } });
   app.options('/*', (res, req) => {
     res.onAborted(() => {});
     const preflight = ctx.cors.preflightFor(req.getHeader('origin'));
@@ -101,6 +110,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       for (const [name, value] of Object.entries(preflight ?? {})) res.writeHeader(name, value);
       res.end();
     });
+  });
+  registryOf(app).describe('any', '/*', {
+    docs: { summary: 'Anything else: 405 with Allow for a known path asked with another method, else 404, in the error shape of the dialect whose path it is', access: 'none', responses: {} },
   });
   app.any('/*', (res, req) => {
     res.onAborted(() => {});
@@ -128,6 +140,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   return {
     port: uws.us_socket_local_port(listenSocket),
     fanout,
+    routes: registryOf(app),
     drain(reason) {
       if (ctx.draining) return;
       ctx.draining = true;
@@ -139,7 +152,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       stopWatchingKeys();
       if (!ctx.draining) uws.us_listen_socket_close(listenSocket);
       // Also drops open sockets; the installed uWS has App.close although its typings predate it.
-      (app as unknown as { close(): void }).close();
+      (bare as unknown as { close(): void }).close();
     },
   };
 }

@@ -7,7 +7,9 @@ import type { EventStore } from '../store/event-store.js';
 import type { JobRepository } from '../store/job-repository.js';
 import type { KeyScope } from '../store/schema.js';
 import { credentialOf, type Authenticator } from './auth.js';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import type { ErrorBody, RequestInfo, RouteOptions } from './http.js';
+import type { RouteDocs, RouteGroup } from './route-registry.js';
 import type { Cors } from './cors.js';
 import type { SocketState } from './socket-io.js';
 import type { SocketCounts } from './socket/socket-counts.js';
@@ -76,7 +78,12 @@ export async function requireOwnJob(
   return job;
 }
 
-/** The options every route of one dialect shares: its error shape, the body limit, the logger. */
-export function routeOptionsFor(ctx: ServerContext, errorBody: ErrorBody): (name: string) => RouteOptions {
-  return (name) => ({ errorBody, maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name, log: ctx.log, cors: ctx.cors.headersFor });
+/** The options every route of one dialect shares: its error shape, its group in the API documents, the body limit, the logger. */
+export function routeOptionsFor(
+  ctx: ServerContext,
+  errorBody: ErrorBody,
+  group?: RouteGroup,
+): <B extends TSchema = TSchema, Q extends TObject = TObject>(name: string, docs?: RouteDocs<B, Q>) => RouteOptions<B, Q> {
+  // Without docs a route is still listed, from what the registry saw mounted.
+  return (name, docs) => ({ errorBody, ...(group && { group }), ...(docs && { docs }), maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name, log: ctx.log, cors: ctx.cors.headersFor });
 }

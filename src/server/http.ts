@@ -1,6 +1,9 @@
 import { BridgeError, asBridgeError } from '../core/errors.js';
 import { inSpan, SpanKind } from '../telemetry/tracing.js';
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { registryOf, type RouteDocs, type RouteGroup } from './route-registry.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
+import { queryObject } from './validation.js';
 
 export interface RequestInfo {
   method: string;
@@ -12,8 +15,10 @@ export interface RequestInfo {
 
 export interface HttpReply {
   status: number;
-  /** JSON body; ignored when `stream` is set. */
+  /** JSON body; ignored when `stream` or `text` is set. */
   body?: unknown;
+  /** A body that is not JSON (an HTML page, a stylesheet), sent as it is with `contentType`. */
+  text?: string;
   headers?: Record<string, string>;
   /** Chunks written one at a time, each after the previous one left uWS's buffer. */
   stream?: AsyncIterable<string>;
@@ -23,7 +28,16 @@ export interface HttpReply {
 /** How a dialect writes an error body: each vendor shapes errors its own way. */
 export type ErrorBody = (error: BridgeError) => unknown;
 
-export type Handler = (request: RequestInfo, body: unknown) => Promise<HttpReply>;
+/**
+ * The request's body and query, each parsed by the route's documented validator when it has one (else the raw
+ * JSON body, and no query fields). Parsed when the handler asks, so the key is checked before the input is.
+ */
+export interface RouteInput<B, Q> {
+  body(): B;
+  query(): Q;
+}
+
+export type Handler<B = unknown, Q = unknown> = (request: RequestInfo, input: RouteInput<B, Q>) => Promise<HttpReply>;
 
 export type Method = 'get' | 'post' | 'put' | 'del';
 
@@ -104,9 +118,9 @@ export function parseJsonBody(raw: Buffer): unknown {
 export function writeJson(res: HttpResponse, reply: HttpReply): void {
   res.cork(() => {
     res.writeStatus(statusLine(reply.status));
-    res.writeHeader('content-type', 'application/json');
+    res.writeHeader('content-type', reply.text === undefined ? 'application/json' : (reply.contentType ?? 'text/plain; charset=utf-8'));
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.writeHeader(name, value);
-    res.end(JSON.stringify(reply.body));
+    res.end(reply.text ?? JSON.stringify(reply.body));
   });
 }
 
@@ -141,8 +155,11 @@ async function writeStream(res: HttpResponse, reply: HttpReply, isAborted: () =>
   if (!isAborted()) res.cork(() => res.end());
 }
 
-export interface RouteOptions {
+export interface RouteOptions<B extends TSchema = TSchema, Q extends TObject = TObject> {
   errorBody: ErrorBody;
+  /** The routes' tag in the API documents and the shape `errorBody` writes. */
+  group?: RouteGroup;
+  docs?: RouteDocs<B, Q>;
   maxBodyBytes: number;
   /** Route name for spans, e.g. "POST /v1/optimize/tsp". */
   name: string;
@@ -151,25 +168,38 @@ export interface RouteOptions {
   cors?(origin: string): Record<string, string> | undefined;
 }
 
+/** The methods the app serves `path` with (empty when no route has the path at all). */
+export function allowedMethods(app: TemplatedApp, path: string): string[] {
+  return registryOf(app).allowedMethods(path);
+}
+
+function inputOf<B extends TSchema, Q extends TObject>(request: RequestInfo, raw: unknown, docs: RouteDocs<B, Q> | undefined): RouteInput<Static<B>, Static<Q>> {
+  let body: { value: Static<B> } | undefined;
+  let query: { value: Static<Q> } | undefined;
+  return {
+    body: () => (body ??= { value: docs?.body ? docs.body.parse(raw) : (raw as Static<B>) }).value,
+    query: () => (query ??= { value: docs?.query ? docs.query.parse(queryObject(docs.query.schema, request.query)) : ({} as Static<Q>) }).value,
+  };
+}
+
 /**
  * One HTTP route: abort handling registered first, request data copied out synchronously (uWS
  * invalidates `req` after the handler returns), JSON body read with a size cap, and every error
  * turned into the dialect's error body, so a bad request never reaches past its own response.
+ * The route and its docs go to the app's registry, which the API documents are generated from.
  */
-/** Every route's pattern and method, per app, so a known path asked with another method gets 405 and `Allow`. */
-const ROUTES = new WeakMap<TemplatedApp, { pattern: RegExp; method: string }[]>();
-
-/** The methods the app serves `path` with (empty when no route has the path at all). */
-export function allowedMethods(app: TemplatedApp, path: string): string[] {
-  const methods = (ROUTES.get(app) ?? []).filter((r) => r.pattern.test(path)).map((r) => r.method.toUpperCase());
-  return [...new Set(methods)];
-}
-
-export function route(app: TemplatedApp, method: Method, pattern: string, options: RouteOptions, handler: Handler): void {
+export function route<B extends TSchema = TSchema, Q extends TObject = TObject>(
+  app: TemplatedApp,
+  method: Method,
+  pattern: string,
+  options: RouteOptions<B, Q>,
+  handler: Handler<Static<B>, Static<Q>>,
+): void {
   const paramCount = (pattern.match(/\/:/g) ?? []).length;
-  const known = ROUTES.get(app) ?? [];
-  ROUTES.set(app, known);
-  known.push({ pattern: new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}$`), method });
+  registryOf(app).describe(method, pattern, {
+    ...(options.docs && { docs: options.docs as unknown as RouteDocs }),
+    ...(options.group && { group: options.group }),
+  });
   app[method](pattern, (res, req) => {
     let aborted = false;
     res.onAborted(() => {
@@ -190,7 +220,7 @@ export function route(app: TemplatedApp, method: Method, pattern: string, option
         let reply: HttpReply;
         try {
           const raw = await body;
-          reply = await handler(request, raw === undefined || raw.length === 0 ? undefined : parseJsonBody(raw));
+          reply = await handler(request, inputOf(request, raw === undefined || raw.length === 0 ? undefined : parseJsonBody(raw), options.docs));
         } catch (error) {
           const bridgeError = asBridgeError(error);
           if (bridgeError.code === 'internal') options.log(`${options.name} failed: ${(error as Error).stack ?? String(error)}`);

@@ -7,7 +7,8 @@ import type { ServerContext } from './context.js';
 import type { Dialect } from './dialect.js';
 import { catchUpThenJoin, leaveFeed, replay, sendEncoded, type Feed } from './feed.js';
 import { mountSocket, refuse, type LifecycleState } from './socket/lifecycle.js';
-import { parseReplay, parseSeq } from './socket/stream-query.js';
+import type { SocketDocs } from './route-registry.js';
+import { parseStreamQuery, REPLAY_QUERY, RESUMABLE_QUERY } from './socket/stream-query.js';
 import { endWith, sendPaced } from './socket-io.js';
 import type { WebSocket } from './uws.js';
 
@@ -33,6 +34,8 @@ export interface JobStreamOptions {
   readonly idleCloseS?: number;
   /** Limits simultaneous sockets per API key (MatCraft: 10). */
   readonly maxSocketsPerKey?: number;
+  /** The stream's messages for the AsyncAPI document; its query is the stream's own. */
+  readonly docs: Omit<SocketDocs, 'query'>;
 }
 
 interface JobSocket extends LifecycleState {
@@ -66,14 +69,16 @@ export function mountJobStream(ctx: ServerContext, dialect: Dialect, patterns: r
 
   mountSocket<JobSocket>(ctx, patterns, {
     dialect: dialect.name,
+    docs: { ...options.docs, query: options.acceptsAfter ? RESUMABLE_QUERY : REPLAY_QUERY },
     initialState: (base) => Object.assign(base, { after: null, replaySpeed: null }),
     errorFrame: (error, state) => options.errorFrame(error, state.param),
     async admit(_ctx, state, query) {
       const job = await jobLookups.run(`${state.tenantId}/${state.param}`, () => ctx.jobs.summaryForTenant(state.param, state.tenantId!));
       if (!job) throw notFound(`job ${state.param}`);
       state.job = job;
-      state.after = options.acceptsAfter ? parseSeq(query.get('after'), 'after') : null;
-      state.replaySpeed = parseReplay(query);
+      const { after, replaySpeed } = parseStreamQuery(query, options.acceptsAfter);
+      state.after = after;
+      state.replaySpeed = replaySpeed;
     },
     start(ws) {
       const state = ws.getUserData();

@@ -1,7 +1,11 @@
+import { Type } from '@sinclair/typebox';
 import { sql, type Kysely } from 'kysely';
 import { invalid, type BridgeError } from '../core/errors.js';
 import { requireOwnJob, routeOptionsFor, type ServerContext } from './context.js';
+import { integerParam, Series } from './bridge-schemas.js';
 import { route } from './http.js';
+import { CODED_ERROR } from './message-schemas.js';
+import { validator } from './validation.js';
 import type { Database } from '../store/schema.js';
 
 const SERIES_FIELDS = ['objective', 'bestObjective', 'temperature', 'gap', 'iteration'] as const;
@@ -25,12 +29,14 @@ export interface GapMarker {
   message: string | null;
 }
 
-function integerParam(value: string | null, name: string, fallback: number, min: number, max: number): number {
-  if (value === null || value === '') return fallback;
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw invalid(`${name} must be an integer from ${min} to ${max}`);
-  return n;
-}
+const seriesQuery = validator(
+  Type.Object({
+    points: integerParam('points', 1, MAX_POINTS, 'Buckets wanted (default 500).'),
+    from: integerParam('from', 1, Number.MAX_SAFE_INTEGER, 'First seq of the window (default 1).'),
+    to: integerParam('to', 1, Number.MAX_SAFE_INTEGER, 'Last seq of the window (default the job\'s last).'),
+  }),
+  'query',
+);
 
 function errorBody(error: BridgeError): unknown {
   return { error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
@@ -97,12 +103,11 @@ export interface SeriesReport {
 
 /** `GET /bridge/v1/jobs/{id}/series?points=&from=&to=`: the convergence chart's data, downsampled by seq. */
 export function mountSeriesRoutes(ctx: ServerContext, db: Kysely<Database>): void {
-  const options = routeOptionsFor(ctx, errorBody);
-  route(ctx.app, 'get', '/bridge/v1/jobs/:id/series', options('GET /bridge/v1/jobs/{id}/series'), async (request) => {
+  const options = routeOptionsFor(ctx, errorBody, { tag: 'bridge', errorSchema: CODED_ERROR });
+  const docs = { summary: 'A job\'s convergence series, downsampled by seq', access: 'read' as const, query: seriesQuery, responses: { 200: { description: 'The buckets.', schema: Series } } };
+  route(ctx.app, 'get', '/bridge/v1/jobs/:id/series', options('GET /bridge/v1/jobs/{id}/series', docs), async (request, input) => {
     const job = await requireOwnJob(ctx, request);
-    const points = integerParam(request.query.get('points'), 'points', 500, 1, MAX_POINTS);
-    const from = integerParam(request.query.get('from'), 'from', 1, 1, Number.MAX_SAFE_INTEGER);
-    const to = integerParam(request.query.get('to'), 'to', Math.max(job.lastSeq, from), 1, Number.MAX_SAFE_INTEGER);
+    const { points = 500, from = 1, to = Math.max(job.lastSeq, from) } = input.query();
     if (to < from) throw invalid('to must not be below from');
     const [buckets, gaps] = await Promise.all([series(db, job.id, points, from, to), gapMarkers(db, job.id, from, to)]);
     const body: SeriesReport = { job_id: job.id, from, to, points, buckets, gaps };

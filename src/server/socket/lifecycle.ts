@@ -4,6 +4,7 @@ import { SpanKind, tracer, type Span } from '../../telemetry/tracing.js';
 import { credentialOf } from '../auth.js';
 import { requireTenantFor, type ServerContext } from '../context.js';
 import { decodeParam } from '../http.js';
+import { registryOf, type SocketDocs } from '../route-registry.js';
 import { endWith, onClosed, onDrain, textOf, type SocketState } from '../socket-io.js';
 import type { WebSocket, WebSocketBehavior } from '../uws.js';
 
@@ -51,6 +52,8 @@ export interface SocketHandler<S extends LifecycleState> {
   readonly pingIntervalS?: number;
   /** Simultaneous sockets per API key, counted across every pattern of the handler (MatCraft: 10). */
   readonly maxSocketsPerKey?: number;
+  /** The socket's messages and query, for the AsyncAPI document. */
+  readonly docs: SocketDocs;
 }
 
 /**
@@ -215,5 +218,8 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
       state.span?.end();
     },
   };
-  for (const pattern of patterns) ctx.app.ws<S>(pattern, behavior);
+  for (const pattern of patterns) {
+    ctx.app.ws<S>(pattern, behavior);
+    registryOf(ctx.app).describe('ws', pattern, { socket: { ...handler.docs, dialect: handler.dialect } });
+  }
 }
