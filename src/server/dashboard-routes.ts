@@ -1,3 +1,4 @@
+import { registryOf } from './route-registry.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
@@ -111,7 +112,14 @@ export function mountDashboardRoutes(app: TemplatedApp, dir: string = DASHBOARD_
     writeAsset(res, asset, ifNoneMatch);
   };
 
-  app.get('/', serve(() => '/index.html'));
-  app.get('/index.html', serve(() => '/index.html'));
+  const registry = registryOf(app);
+  const page = { 200: { description: 'The dashboard page.', contentTypes: ['text/html'] }, 503: { description: 'Not built yet: run npm run build.', contentTypes: ['text/plain'] } };
+  for (const path of ['/', '/index.html']) {
+    registry.describe('get', path, { docs: { summary: 'The dashboard (sign in with an API key in the page)', access: 'none', responses: page } });
+    app.get(path, serve(() => '/index.html'));
+  }
+  registry.describe('get', '/assets/*', {
+    docs: { summary: 'The dashboard\'s hashed scripts and styles, cached for a year', access: 'none', responses: { 200: { description: 'The file.', contentTypes: ['application/javascript', 'text/css'] }, 404: { description: 'No such file.', contentTypes: ['text/plain'] } } },
+  });
   app.get('/assets/*', serve((req) => req.getUrl()));
 }

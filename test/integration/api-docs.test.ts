@@ -62,7 +62,7 @@ describe('API documents', () => {
       else if (route.pattern.includes('*')) assert.ok(fallbacks.includes(`${route.kind === 'any' ? '*' : route.kind.toUpperCase()} ${route.pattern}`), `no fallback for ${route.kind} ${route.pattern}`);
       else assert.ok(openapi.paths[toTemplate(route.pattern)]?.[METHOD[route.kind]!], `no operation for ${route.kind} ${route.pattern}`);
     }
-    assert.deepEqual(fallbacks.sort(), ['* /*', 'OPTIONS /*']);
+    assert.deepEqual(fallbacks.sort(), ['* /*', 'GET /assets/*', 'OPTIONS /*']);
   });
 
   test("every route of the bridge's API and of each dialect carries its docs: a summary, who may call it, its answers", () => {
