@@ -31,6 +31,8 @@ export interface Config {
   corsOrigins: string[];
   /** Guards the admin API (managed keys); from BRIDGE_ADMIN_KEY only. Without it the admin API is off. */
   adminKey: string | null;
+  /** One log line per HTTP request and socket upgrade, credentials redacted (BRIDGE_ACCESS_LOG=1). */
+  accessLog: boolean;
   /** Seconds SIGTERM/SIGINT give the bridge to close its sockets, flush and stop its jobs before it exits anyway. */
   shutdownTimeoutS: number;
   limits: {
@@ -212,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     otlpEndpoint: optionalUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
     corsOrigins: corsOrigins(env.BRIDGE_CORS_ORIGINS ?? raw.corsOrigins),
     adminKey: env.BRIDGE_ADMIN_KEY && env.BRIDGE_ADMIN_KEY.trim() !== '' ? env.BRIDGE_ADMIN_KEY : null,
+    accessLog: ['1', 'true', 'yes'].includes((env.BRIDGE_ACCESS_LOG ?? '').toLowerCase()),
     shutdownTimeoutS: integer(raw.shutdownTimeoutS, 'BRIDGE_SHUTDOWN_TIMEOUT_S', 1, 3_600),
     limits: {
       maxHttpBodyBytes: integer(limits.maxHttpBodyBytes, 'limits.maxHttpBodyBytes', 1024, 1 << 30),

@@ -85,5 +85,5 @@ export function routeOptionsFor(
   group?: RouteGroup,
 ): <B extends TSchema = TSchema, Q extends TObject = TObject>(name: string, docs?: RouteDocs<B, Q>) => RouteOptions<B, Q> {
   // Without docs a route is still listed, from what the registry saw mounted.
-  return (name, docs) => ({ errorBody, ...(group && { group }), ...(docs && { docs }), maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name, log: ctx.log, cors: ctx.cors.headersFor });
+  return (name, docs) => ({ errorBody, ...(group && { group }), ...(docs && { docs }), maxBodyBytes: ctx.config.limits.maxHttpBodyBytes, name, log: ctx.log, cors: ctx.cors.headersFor, ...(ctx.config.accessLog && { accessLog: ctx.log }) });
 }

@@ -1,3 +1,4 @@
+import { accessLine } from './access-log.js';
 import { BridgeError, asBridgeError } from '../core/errors.js';
 import { inSpan, SpanKind } from '../telemetry/tracing.js';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
@@ -164,6 +165,8 @@ export interface RouteOptions<B extends TSchema = TSchema, Q extends TObject = T
   /** Route name for spans, e.g. "POST /v1/optimize/tsp". */
   name: string;
   log(line: string): void;
+  /** Set when access logging is on (BRIDGE_ACCESS_LOG): one line per answered request. */
+  accessLog?(line: string): void;
   /** Cross-origin headers for the request's Origin, when the bridge allows that origin. */
   cors?(origin: string): Record<string, string> | undefined;
 }
@@ -206,6 +209,7 @@ export function route<B extends TSchema = TSchema, Q extends TObject = TObject>(
       aborted = true;
     });
     const request = capture(req, paramCount);
+    const started = performance.now();
     const hasBody = method === 'post' || method === 'put';
     const body = hasBody
       ? readBody(res, Number(request.header('content-length') || 0), options.maxBodyBytes)
@@ -233,6 +237,7 @@ export function route<B extends TSchema = TSchema, Q extends TObject = TObject>(
         if (aborted) return;
         if (reply.stream) await writeStream(res, reply, () => aborted, options.log);
         else writeJson(res, reply);
+        options.accessLog?.(accessLine(request.method, request.path, request.query, reply.status, performance.now() - started));
       },
     );
   });

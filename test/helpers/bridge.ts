@@ -38,7 +38,7 @@ export interface TestBridge {
 
 export async function startTestBridge(
   store: StoreHandle,
-  options: { env?: Record<string, string>; spanProcessors?: SpanProcessor[]; configure?: (config: Config) => void; dialects?: readonly Dialect[] } = {},
+  options: { env?: Record<string, string>; spanProcessors?: SpanProcessor[]; configure?: (config: Config) => void; dialects?: readonly Dialect[]; log?: (line: string) => void } = {},
 ): Promise<TestBridge> {
   const config = loadConfig({
     PORT: '0',
@@ -49,7 +49,7 @@ export async function startTestBridge(
   });
   config.solver.progressIntervalMs = 100;
   options.configure?.(config);
-  const bridge = await startBridge(config, { spanProcessors: options.spanProcessors ?? [], log: () => {}, ...(options.dialects && { dialects: options.dialects }) });
+  const bridge = await startBridge(config, { spanProcessors: options.spanProcessors ?? [], log: options.log ?? (() => {}), ...(options.dialects && { dialects: options.dialects }) });
   return {
     bridge,
     http: `http://127.0.0.1:${bridge.port}`,

@@ -1,3 +1,4 @@
+import { accessLine } from '../access-log.js';
 import { asBridgeError, BridgeError } from '../../core/errors.js';
 import { instruments } from '../../telemetry/metrics.js';
 import { SpanKind, tracer, type Span } from '../../telemetry/tracing.js';
@@ -164,6 +165,7 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
      */
     upgrade: (res, req, uwsContext) => {
       const query = new URLSearchParams(req.getQuery() ?? '');
+      if (ctx.config.accessLog) ctx.log(accessLine('GET', req.getUrl(), query, 101, 0));
       const credential = credentialOf(query, req.getHeader('authorization'));
       const base: LifecycleState = {
         closed: false,
