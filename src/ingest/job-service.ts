@@ -219,8 +219,9 @@ export class JobService {
   async adopt(job: Job, epoch: number): Promise<boolean> {
     const provider = this.#deps.providers.get(job.provider);
     if (!provider || this.#running.has(job.id)) return false;
-    const [last, latest] = await Promise.all([this.#deps.store.lastEvent(job.id), this.#deps.store.latest(job.id)]);
-    const resumeFrom = { lastHash: last?.hash ?? null, lastIteration: latest?.iteration ?? 0, epoch };
+    // Every event carries the iteration the job had reached, so the last one tells where the count stands.
+    const last = await this.#deps.store.lastEvent(job.id);
+    const resumeFrom = { lastHash: last?.hash ?? null, lastIteration: last?.iteration ?? 0, epoch };
     this.#start({ ...job, lastSeq: last?.seq ?? 0 }, provider, resumeFrom, context.active());
     return true;
   }

@@ -214,16 +214,18 @@ export class EventStore {
     });
   }
 
-  async lastEvent(jobId: string): Promise<{ seq: number; hash: string; at: string } | undefined> {
+  /** The job's last stored event: where a new owner continues its seq, hash chain and iteration count. */
+  async lastEvent(jobId: string): Promise<{ seq: number; hash: string; at: string; iteration: number } | undefined> {
     const row = await this.#db
       .selectFrom('events')
-      .select(['seq', 'hash', 'at'])
+      .select(['seq', 'hash', 'at', sql<number | null>`(event->>'iteration')::float8`.as('iteration')])
       .where('job_id', '=', jobId)
       .orderBy('seq', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row && { seq: row.seq, hash: row.hash, at: row.at.toISOString() };
+    return row && { seq: row.seq, hash: row.hash, at: row.at.toISOString(), iteration: row.iteration ?? 0 };
   }
+
 }
 
 /** The jobs whose update found another epoch than the writer's: the update returned no row for them. */
