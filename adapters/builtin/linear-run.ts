@@ -1,16 +1,18 @@
 import { invalid } from '../../src/core/errors.js';
 import type { EventSink } from '../../src/core/provider.js';
 import { ModelError } from '../../src/solver/lp/linear-expression.js';
-import { parseLinearModel } from '../../src/solver/lp/linear-model.js';
-import { solveLinear, type LinearOutcome } from '../../src/solver/lp/linear-solve.js';
+import { checkLinearModel, solveLinear, type LinearOutcome } from '../../src/solver/lp/linear-solve.js';
 import type { QueueHooks } from '../../src/solver/index.js';
 
 const now = (): string => new Date().toISOString();
 
-/** A malformed model is the client's error (400 naming the expression), not a failed job. */
-export function validateLinearModel(model: Record<string, unknown>): void {
+/**
+ * A malformed model is the client's error (400 naming the expression), not a failed job. The check
+ * runs on a worker thread: parsing a model near the body limit would hold this event loop for most of a second.
+ */
+export async function validateLinearModel(model: Record<string, unknown>): Promise<void> {
   try {
-    parseLinearModel(model);
+    await checkLinearModel(model);
   } catch (error) {
     if (error instanceof ModelError) throw invalid(error.message, { field: error.field, ...(error.column && { column: error.column }) });
     throw error;

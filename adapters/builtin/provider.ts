@@ -20,8 +20,8 @@ export function builtinProvider(options: BuiltinOptions): Provider {
   return {
     name: 'builtin',
     kinds: new Set(['tsp', 'qubo', 'ising', 'maxcut', 'lp']),
-    validate(problem: Problem) {
-      if (problem.kind === 'lp') validateLinearModel(problem.model);
+    async validate(problem: Problem) {
+      if (problem.kind === 'lp') await validateLinearModel(problem.model);
     },
     start({ job, sink, lastSeq }: ProviderStart): ProviderRun {
       const controller = new AbortController();

@@ -32,7 +32,10 @@ export interface Provider {
   readonly name: string;
   /** Problem kinds this provider can run; routing refuses the others before a job is created. */
   readonly kinds: ReadonlySet<ProblemKind>;
-  /** Refuses a problem this provider would fail on, before a job exists (throws BridgeError). */
-  validate?(problem: Problem): void;
+  /**
+   * Refuses a problem this provider would fail on, before a job exists (throws or rejects with
+   * BridgeError). A check that costs real CPU resolves later, from off the event loop.
+   */
+  validate?(problem: Problem): void | Promise<void>;
   start(start: ProviderStart): ProviderRun;
 }

@@ -139,7 +139,7 @@ export class JobService {
 
   async submit(request: SubmitRequest): Promise<Job> {
     const provider = this.providerFor(request.problem.kind, request.provider);
-    provider.validate?.(request.problem);
+    await provider.validate?.(request.problem);
     await this.#admit(request.tenantId, provider);
     return inSpan(
       'job submit',

@@ -10,7 +10,7 @@ import { runWorkerJob } from './workers/worker-job.js';
 import type { AnnealJob } from './workers/worker-protocol.js';
 
 export type { AnnealingProblem, SolveOutcome, SolveProgress, SolveRequest, SolverProblem, StopReason } from './types.js';
-export { type LinearOptions, type LinearOutcome, type LinearProgress, solveLinear } from './lp/linear-solve.js';
+export { checkLinearModel, type LinearOptions, type LinearOutcome, type LinearProgress, solveLinear } from './lp/linear-solve.js';
 export { ModelError } from './lp/linear-expression.js';
 export { CancelledBeforeStart, SOLVER_THREADS } from './workers/worker-job.js';
 export type { QueueHooks } from './types.js';

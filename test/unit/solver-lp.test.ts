@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type LinearProgress, ModelError, solveLinear } from '../../src/solver/index.js';
+import { CancelledBeforeStart, checkLinearModel, type LinearProgress, ModelError, SOLVER_THREADS, solveLinear } from '../../src/solver/index.js';
 import { Rng } from '../../src/solver/annealing/random.js';
 import { PRODUCTION_PLANNING } from '../helpers/doc-messages.js';
 import { abortAfterProgress } from '../helpers/solver-checks.js';
@@ -75,6 +75,11 @@ describe('solveLinear (HiGHS)', () => {
     assert.deepEqual(outcome.solution, {});
   });
 
+  it('reports a constraint without variables that cannot hold as infeasible, from the worker', async () => {
+    const outcome = await solveLinear({ ...PRODUCTION_PLANNING, constraints: [...PRODUCTION_PLANNING.constraints, { name: 'never', expression: '1 >= 2' }] });
+    assert.deepEqual(outcome, { status: 'infeasible', objective: null, solution: {}, gap: null, runtimeS: 0 });
+  });
+
   it('reports an unbounded model', async () => {
     const outcome = await solveLinear({
       objective: { sense: 'maximize', expression: 'x - y' },
@@ -125,6 +130,53 @@ describe('solveLinear (HiGHS)', () => {
       solveLinear({ ...PRODUCTION_PLANNING, variables: [{ name: 'widgets', upper_bound: Number.POSITIVE_INFINITY }] }),
       /variables\[0\]\.upper_bound: must be a finite number, or null for no bound/,
     );
+  });
+
+  it('checks a model on a worker thread while every solver thread is busy and another solve waits', async () => {
+    const controller = new AbortController();
+    let started = 0;
+    let queued = 0;
+    let bothReady: () => void;
+    const ready = new Promise<void>((resolve) => (bothReady = resolve));
+    const seen = (): void => {
+      if (started === SOLVER_THREADS && queued === 1) bothReady();
+    };
+    const settled: string[] = [];
+    const solves = Array.from({ length: SOLVER_THREADS + 1 }, (_, i) => {
+      const solve = solveLinear(marketSplit(10 + i), {
+        timeLimitS: 300,
+        signal: controller.signal,
+        queue: {
+          onStarted: () => {
+            started++;
+            seen();
+          },
+          onQueued: () => {
+            queued++;
+            seen();
+          },
+        },
+      });
+      solve.then(
+        () => settled.push('solve'),
+        () => settled.push('solve'),
+      );
+      return solve;
+    });
+    await ready;
+
+    await checkLinearModel(PRODUCTION_PLANNING);
+    await assert.rejects(
+      checkLinearModel({ ...PRODUCTION_PLANNING, constraints: [{ name: 'machine_hours', expression: '2*widgets + * gadgets <= 240' }] }),
+      (error: unknown) => error instanceof ModelError && error.field === 'constraints[0].expression (machine_hours)' && error.column === 13,
+    );
+    assert.deepEqual(settled, [], 'both checks answered while the solves still ran or waited');
+
+    controller.abort();
+    const outcomes = await Promise.allSettled(solves);
+    for (const outcome of outcomes.slice(0, SOLVER_THREADS)) assert.equal(outcome.status === 'fulfilled' && outcome.value.status, 'cancelled');
+    const waiting = outcomes.at(-1)!;
+    assert.ok(waiting.status === 'rejected' && waiting.reason instanceof CancelledBeforeStart);
   });
 
   it('stops at the time limit with the incumbent so far', async () => {

@@ -1,5 +1,26 @@
 import type { Highs, HighsCallbackMap, Model } from 'highs';
-import type { LinearJob, LinearRawProgress, LinearRawResult, LinearStatus } from '../workers/worker-protocol.js';
+import type { CancelFlag, LinearProgress, LinearStatus } from '../workers/worker-protocol.js';
+
+export interface HighsJob {
+  /** CPLEX LP text whose columns are named x0, x1, …, one per model variable. */
+  lp: string;
+  columns: number;
+  /** Whether any column is integer: then HiGHS runs branch and bound and reports a MIP gap. */
+  integer: boolean;
+  timeLimitS: number;
+  progressIntervalMs: number;
+  cancel: CancelFlag;
+}
+
+/** What HiGHS reports, before names and the objective's constant are put back. */
+export interface HighsResult {
+  status: LinearStatus;
+  objective: number | null;
+  /** Column values in declaration order, when HiGHS has a primal solution. */
+  values: number[] | null;
+  gap: number | null;
+  runtimeS: number;
+}
 
 let loading: Promise<Highs> | null = null;
 
@@ -16,7 +37,7 @@ function highs(): Promise<Highs> {
  * Solves one LP/MIP with HiGHS. `run()` blocks this thread, so progress leaves through HiGHS
  * callbacks, and the interrupt callbacks poll the cancel flag.
  */
-export async function runHighs(job: LinearJob, report: (progress: LinearRawProgress) => void): Promise<LinearRawResult> {
+export async function runHighs(job: HighsJob, report: (progress: LinearProgress) => void): Promise<HighsResult> {
   const runtime = await highs();
   const { callbackType, modelStatus } = runtime.constants;
   const started = performance.now();

@@ -17,6 +17,13 @@ export class ModelError extends Error {
     this.field = field;
     this.column = column;
   }
+
+  /** The same error again on this thread, from what a worker thread posted of one: its message as formatted there. */
+  static rebuilt(parts: { field: string; column: number | undefined; message: string }): ModelError {
+    const error = new ModelError(parts.field, '', parts.column);
+    error.message = parts.message;
+    return error;
+  }
 }
 
 export interface LinearForm {

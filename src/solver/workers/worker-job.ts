@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Slots } from '../../core/slots.js';
+import { ModelError } from '../lp/linear-expression.js';
 import type { CancelFlag, FromWorker, ToWorker } from './worker-protocol.js';
 import type { QueueHooks } from '../types.js';
 import { acquireWorker, discardWorker, releaseWorker } from './worker-pool.js';
@@ -10,6 +11,11 @@ import { acquireWorker, discardWorker, releaseWorker } from './worker-pool.js';
  */
 export const SOLVER_THREADS = Math.max(1, availableParallelism());
 const running = new Slots(SOLVER_THREADS);
+/**
+ * Model checks at submit have slots of their own: a refusal must not wait behind queued solves, and a
+ * burst of large submissions still starts no more threads (nor copies of their models) than this at once.
+ */
+const checking = new Slots(SOLVER_THREADS);
 
 /** The job was cancelled while it waited for a solver thread: it never ran. */
 export class CancelledBeforeStart extends Error {
@@ -44,6 +50,26 @@ export async function runWorkerJob<Progress, Result>(message: ToWorker, hooks: W
   try {
     hooks.onStarted?.();
     return await runOnWorker(message, hooks);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Runs a check that ends on its own (no progress, no cancel) on a pooled worker thread, beside the
+ * solver jobs rather than in their queue; a ModelError thrown there is thrown here.
+ */
+export async function runWorkerCheck<Result>(message: ToWorker): Promise<Result> {
+  const signal = new AbortController().signal;
+  const release = await checking.acquire(signal);
+  try {
+    return await runOnWorker<never, Result>(message, {
+      signal,
+      cancel: new Int32Array(new SharedArrayBuffer(4)),
+      progressIntervalMs: 0,
+      onProgress: () => {},
+      onOverdue: () => null,
+    });
   } finally {
     release();
   }
@@ -96,6 +122,10 @@ function runOnWorker<Progress, Result>(message: ToWorker, hooks: WorkerJobHooks<
         case 'done':
           releaseWorker(worker);
           settle(() => resolve(msg.result));
+          break;
+        case 'model_error':
+          releaseWorker(worker);
+          settle(() => reject(ModelError.rebuilt(msg.error)));
           break;
         case 'error': {
           discardWorker(worker);

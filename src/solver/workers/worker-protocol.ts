@@ -15,11 +15,8 @@ export interface AnnealJob {
 }
 
 export interface LinearJob {
-  /** CPLEX LP text whose columns are named x0, x1, …, one per model variable. */
-  lp: string;
-  columns: number;
-  /** Whether any column is integer: then HiGHS runs branch and bound and reports a MIP gap. */
-  integer: boolean;
+  /** The JAOT model as submitted: the worker checks and parses it, so the main thread never does. */
+  model: Record<string, unknown>;
   timeLimitS: number;
   progressIntervalMs: number;
   cancel: CancelFlag;
@@ -27,17 +24,8 @@ export interface LinearJob {
 
 export type LinearStatus = 'optimal' | 'infeasible' | 'unbounded' | 'time_limit' | 'cancelled';
 
-/** What HiGHS reports, before names and the objective's constant are put back. */
-export interface LinearRawResult {
-  status: LinearStatus;
-  objective: number | null;
-  /** Column values in declaration order, when HiGHS has a primal solution. */
-  values: number[] | null;
-  gap: number | null;
-  runtimeS: number;
-}
-
-export interface LinearRawProgress {
+/** MIP progress from HiGHS: incumbent objective, best bound and their relative gap. */
+export interface LinearProgress {
   objective: number | null;
   bestBound: number | null;
   gap: number | null;
@@ -45,13 +33,35 @@ export interface LinearRawProgress {
   runtimeS: number;
 }
 
-export type ToWorker = { type: 'anneal'; job: AnnealJob } | { type: 'linear'; job: LinearJob };
+export interface LinearOutcome {
+  /** 'cancelled' when the signal stopped the solve; the best incumbent, if any, is still returned. */
+  status: LinearStatus;
+  /** Null when there is no feasible solution to report. */
+  objective: number | null;
+  solution: Record<string, number>;
+  /** Relative MIP gap; 0 for a solved LP; null without an incumbent. */
+  gap: number | null;
+  runtimeS: number;
+}
+
+/** `check-linear` only checks and parses a JAOT model, for a refusal at submit; it answers `done` with null. */
+export type ToWorker = { type: 'anneal'; job: AnnealJob } | { type: 'linear'; job: LinearJob } | { type: 'check-linear'; model: Record<string, unknown> };
+
+/** A ModelError thrown in the worker, in the parts that rebuild it on the main thread. */
+export interface ModelErrorParts {
+  field: string;
+  column: number | undefined;
+  message: string;
+}
 
 export type FromWorker<Progress, Result> =
   | { type: 'started'; device: string }
   | { type: 'progress'; progress: Progress }
   | { type: 'done'; result: Result }
-  | { type: 'error'; message: string; stack: string | undefined };
+  | { type: 'error'; message: string; stack: string | undefined }
+  /** The model was refused: the client's mistake, and the worker is fit for the next job. */
+  | { type: 'model_error'; error: ModelErrorParts };
 
 export type AnnealMessage = FromWorker<SolveProgress, EngineResult>;
-export type LinearMessage = FromWorker<LinearRawProgress, LinearRawResult>;
+export type LinearMessage = FromWorker<LinearProgress, LinearOutcome>;
+export type CheckMessage = FromWorker<never, null>;
