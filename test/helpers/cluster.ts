@@ -60,7 +60,7 @@ export function startCluster(options: ClusterOptions): Promise<BridgeProcess[]> 
         DATABASE_URL: options.databaseUrl,
         REDIS_URL: options.redisUrl,
         BRIDGE_NODE_ID: `node-${i + 1}`,
-        BRIDGE_LEASE_TTL_MS: String(options.leaseTtlMs ?? 1500),
+        BRIDGE_LEASE_TTL_MS: String(options.leaseTtlMs ?? 2500),
         SOLVER_DEVICE: 'cpu',
         ...options.env,
       }),

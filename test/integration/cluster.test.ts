@@ -14,7 +14,7 @@ import { waitFor } from '../helpers/wait.js';
 import { closeSims, PROBLEMS, startSims, vendorEnv, VENDORS, type Sims, type Vendor } from './providers-support.js';
 
 const KEY = TENANT_KEYS.acme;
-const LEASE_TTL_MS = 1500;
+const LEASE_TTL_MS = 2500;
 const coordinates = (n: number): number[][] => range(0, n - 1).map((i) => [Math.cos(i) * 100 + i, Math.sin(i * 2) * 100]);
 
 async function jobOn(node: BridgeProcess, jobId: string): Promise<Job> {
