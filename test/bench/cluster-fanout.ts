@@ -81,11 +81,14 @@ const steady = table(
 );
 const pair = (runs: ClusterRun[]) => [runs.find((r) => r.nodes === 1)!, runs.find((r) => r.nodes === MOST_NODES)!] as const;
 const ratios = table(
-  ['load (C × R)', `p99 ${MOST_NODES} nodes ÷ 1`, 'added p99 ms', 'p99.9 ÷', 'CPU/msg ÷', `PUBLISH per event, 1 → ${MOST_NODES} nodes`, 'events in window'],
+  ['load (C × R)', `p99 ${MOST_NODES} nodes ÷ 1`, 'added p99 ms', "other nodes' p99 − owner's, same run, ms", 'p99.9 ÷', 'CPU/msg ÷',
+    `PUBLISH per event, 1 → ${MOST_NODES} nodes`, 'events in window'],
   results.map(({ load, runs }) => {
     const [one, many] = pair(runs);
+    const [owner, ...others] = many.run.steady.p99ByServer;
     return [
       label(load), ratio(many.run.steady.p99, one.run.steady.p99), (many.run.steady.p99 - one.run.steady.p99).toFixed(1),
+      (Math.max(...others) - owner!).toFixed(1),
       ratio(many.run.steady.p999, one.run.steady.p999), ratio(cpuPerMessage(many.run.steady), cpuPerMessage(one.run.steady)),
       `${publishesPerEvent(one).toFixed(2)} → ${publishesPerEvent(many).toFixed(2)}`, `${one.run.steady.emitted} / ${many.run.steady.emitted}`,
     ];
