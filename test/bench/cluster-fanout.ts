@@ -8,6 +8,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { startRedisServer } from '../helpers/cluster.js';
 import { freshPostgresDatabase } from '../helpers/services.js';
 import { readRedis, trafficBetween, type RedisReading, type RedisTraffic } from './fanout-e2e/redis-counters.js';
@@ -26,6 +27,19 @@ interface ClusterRun {
   nodes: number;
   run: RunResult;
   redis: RedisTraffic;
+  /** Events the owner committed over the same interval: what each PUBLISH is counted against. */
+  committed: number;
+}
+
+/** Redis's counters and, in the run's database (one job in it), the job's last committed seq. */
+interface Edge {
+  redis: RedisReading;
+  lastSeq: number;
+}
+
+async function readEdge(redis: Redis, database: pg.Client): Promise<Edge> {
+  const [reading, { rows }] = await Promise.all([readRedis(redis), database.query<{ seq: number }>('select coalesce(sum(last_seq), 0)::int as seq from jobs')]);
+  return { redis: reading, lastSeq: rows[0]!.seq };
 }
 
 const loads: Load[] = LOADS.map(([clients, rate]) => ({ clients: Math.max(PROCESSES, Math.round(clients * SCALE)), rate, processes: PROCESSES, windowMs: WINDOW_MS, storm: 0 }));
@@ -41,12 +55,16 @@ try {
       console.error(`cluster fan-out: ${load.clients} clients × ${load.rate} ev/s through ${nodes} node(s)`);
       // A database per run: the nodes of the next run would otherwise take over the last run's unfinished job.
       const database = await freshPostgresDatabase();
-      const readings: RedisReading[] = [];
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      const edges: Edge[] = [];
       try {
-        const atSteadyEdge = async () => void readings.push(await readRedis(redis));
+        const atSteadyEdge = async () => void edges.push(await readEdge(redis, client));
         const run = await runLoad('cluster-node', load, database.url, { nodes, redisUrl: redisServer.url, atSteadyEdge });
-        runs.push({ nodes, run, redis: trafficBetween(readings[0]!, readings[1]!) });
+        const [start, end] = [edges[0]!, edges[1]!];
+        runs.push({ nodes, run, redis: trafficBetween(start.redis, end.redis), committed: end.lastSeq - start.lastSeq });
       } finally {
+        await client.end();
         await database.drop();
       }
     }
@@ -58,11 +76,11 @@ try {
 }
 
 const callsOf = (traffic: RedisTraffic, command: string) => traffic.calls.find(([name]) => name === command)?.[1] ?? 0;
-const publishesPerEvent = ({ run, redis: traffic }: ClusterRun) => callsOf(traffic, 'publish') / Math.max(1, run.steady.emitted);
+const publishesPerEvent = ({ redis: traffic, committed }: ClusterRun) => callsOf(traffic, 'publish') / Math.max(1, committed);
 const otherCommandsPerSecond = ({ redis: traffic }: ClusterRun) =>
   traffic.calls.reduce((sum, [command, calls]) => sum + (command === 'publish' ? 0 : calls), 0) / traffic.seconds;
 const cpuPerMessage = (w: WindowResult) => w.serverCpuMicros / Math.max(1, w.delivered);
-const perEvent = (bytes: number, { run }: ClusterRun) => (bytes / Math.max(1, run.steady.emitted)).toFixed(0);
+const perEvent = (bytes: number, { committed }: ClusterRun) => (bytes / Math.max(1, committed)).toFixed(0);
 const clientSplit = ({ nodes, run }: ClusterRun) =>
   nodes === 1 ? '–' : `${ms(run.steady.p99ByServer[0]!)} / ${ms(Math.max(...run.steady.p99ByServer.slice(1)))}`;
 const label = (load: Load) => `${load.clients} × ${load.rate}`;
@@ -82,7 +100,7 @@ const steady = table(
 const pair = (runs: ClusterRun[]) => [runs.find((r) => r.nodes === 1)!, runs.find((r) => r.nodes === MOST_NODES)!] as const;
 const ratios = table(
   ['load (C × R)', `p99 ${MOST_NODES} nodes ÷ 1`, 'added p99 ms', "other nodes' p99 − owner's, same run, ms", 'p99.9 ÷', 'CPU/msg ÷',
-    `PUBLISH per event, 1 → ${MOST_NODES} nodes`, 'events in window'],
+    `PUBLISH per event, 1 → ${MOST_NODES} nodes`, 'events stamped / committed in window, 1 and 3 nodes'],
   results.map(({ load, runs }) => {
     const [one, many] = pair(runs);
     const [owner, ...others] = many.run.steady.p99ByServer;
@@ -90,7 +108,8 @@ const ratios = table(
       label(load), ratio(many.run.steady.p99, one.run.steady.p99), (many.run.steady.p99 - one.run.steady.p99).toFixed(1),
       (Math.max(...others) - owner!).toFixed(1),
       ratio(many.run.steady.p999, one.run.steady.p999), ratio(cpuPerMessage(many.run.steady), cpuPerMessage(one.run.steady)),
-      `${publishesPerEvent(one).toFixed(2)} → ${publishesPerEvent(many).toFixed(2)}`, `${one.run.steady.emitted} / ${many.run.steady.emitted}`,
+      `${publishesPerEvent(one).toFixed(2)} → ${publishesPerEvent(many).toFixed(2)}`,
+      `${one.run.steady.emitted} / ${one.committed} and ${many.run.steady.emitted} / ${many.committed}`,
     ];
   }),
 );
