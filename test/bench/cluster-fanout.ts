@@ -89,11 +89,11 @@ const table = (header: string[], rows: string[][]) =>
 
 const steady = table(
   ['load (C × R)', 'nodes', 'connected', 'delivered / offered', 'latency p50 / p99 / p99.9 ms', "p99 owner's clients / other nodes' ms", 'seq gaps',
-    'server CPU µs/msg (all nodes)', 'PUBLISH per event', 'other Redis commands/s', 'Redis bytes in / out per event', 'loop delay max ms'],
+    'server CPU µs/msg (all nodes)', 'busiest client process, % of a core', 'PUBLISH per event', 'other Redis commands/s', 'Redis bytes in / out per event', 'loop delay max ms'],
   results.flatMap(({ load, runs }) => runs.map((r) => [
     label(load), `${r.nodes}`, `${r.run.connected}`, `${r.run.steady.delivered} / ${r.run.steady.offered}`,
     `${ms(r.run.steady.p50)} / ${ms(r.run.steady.p99)} / ${ms(r.run.steady.p999)}`, clientSplit(r), `${r.run.steady.gaps}`,
-    cpuPerMessage(r.run.steady).toFixed(2), publishesPerEvent(r).toFixed(2), otherCommandsPerSecond(r).toFixed(1),
+    cpuPerMessage(r.run.steady).toFixed(2), (r.run.steady.busiestClient * 100).toFixed(0), publishesPerEvent(r).toFixed(2), otherCommandsPerSecond(r).toFixed(1),
     `${perEvent(r.redis.inputBytes, r)} / ${perEvent(r.redis.outputBytes, r)}`, ms(r.run.steady.loopMaxMs),
   ])),
 );
