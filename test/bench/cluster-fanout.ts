@@ -115,12 +115,15 @@ const ratios = table(
 );
 const commands = table(
   ['load (C × R)', 'nodes', 'subscribers on optbridge:events', 'Redis calls/s by command (Lua scripts\' own calls included)', 'Redis CPU %',
-    'other-dialect clients: sockets, fewest events seen, in order'],
+    'other-dialect clients: sockets, fewest events seen, in order', 'publish → heard on another node p50 / p99 ms (whole run)',
+    'events filled from Postgres', 'slow-client closes'],
   results.flatMap(({ load, runs }) => runs.map((r) => [
     label(load), `${r.nodes}`, `${r.redis.eventSubscribers}`,
     r.redis.calls.map(([command, calls]) => `${command} ${(calls / r.redis.seconds).toFixed(1)}`).join(', '),
     ((100 * r.redis.cpuSeconds) / r.redis.seconds).toFixed(1),
-    `${r.run.otherDialects!.sockets}, ${r.run.otherDialects!.fewestSeen}, ${r.run.otherDialects!.inOrder ? 'yes' : 'NO'}`,
+    `${r.run.cluster!.otherDialects.sockets}, ${r.run.cluster!.otherDialects.fewestSeen}, ${r.run.cluster!.otherDialects.inOrder ? 'yes' : 'NO'}`,
+    r.nodes === 1 ? '–' : `${ms(r.run.cluster!.interNodeLag[0])} / ${ms(r.run.cluster!.interNodeLag[1])}`,
+    `${r.run.cluster!.gapFills}`, `${r.run.cluster!.slowClientCloses}`,
   ])),
 );
 

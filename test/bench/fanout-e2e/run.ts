@@ -9,7 +9,7 @@ import { startNeroxSim, type VendorSim } from '../../vendors/index.js';
 import type { ClientReply, ClientRequest, Group, WindowReport } from './clients.js';
 import { forkChild, type Child } from './processes.js';
 import type { ServerReply, ServerRequest, ServerRole } from './server.js';
-import { LatencyHistogram, prometheusQuantile, quantileOf } from './stats.js';
+import { LatencyHistogram, prometheusQuantile, prometheusSum, quantileOf } from './stats.js';
 
 export interface Load {
   clients: number;
@@ -48,8 +48,18 @@ export interface RunResult {
   storm?: WindowResult & { connected: number };
   /** Stage name → [p50, p99] in ms, from the bridge's /metrics. */
   stages?: Record<string, [number, number]>;
-  /** Cluster runs: one client of each other dialect on every node, so every node encodes all four. */
-  otherDialects?: { sockets: number; fewestSeen: number; inOrder: boolean };
+  cluster?: ClusterCounts;
+}
+
+/** Cluster runs, at the end of the run. */
+export interface ClusterCounts {
+  /** One client of each other dialect on every node, so every node encodes all four. */
+  otherDialects: { sockets: number; fewestSeen: number; inOrder: boolean };
+  /** The nodes' /metrics over the whole run: publish → heard p50 and p99 in ms, the worst of the other nodes. */
+  interNodeLag: [p50: number, p99: number];
+  /** All nodes together: events read from Postgres for a message missed on Redis, sockets closed as slow. */
+  gapFills: number;
+  slowClientCloses: number;
 }
 
 /** Several bridge nodes on one Redis: the job is submitted to the first, the client processes take the nodes in turn. */
@@ -185,10 +195,18 @@ async function totalRss(servers: ServerChild[]): Promise<number> {
   return replies.reduce((sum, reply) => sum + reply.bytes, 0);
 }
 
-/** Gap-free and duplicate-free from where each watcher joined. */
-function otherDialectsSeen(watchers: SeqWatcher[]): RunResult['otherDialects'] {
+async function clusterCounts(ports: number[], watchers: SeqWatcher[]): Promise<ClusterCounts> {
+  const texts = await Promise.all(ports.map(async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
+  const lag = (q: number) => Math.max(...texts.slice(1).map((text) => prometheusQuantile(text, 'optbridge_inter_node_lag_seconds', '', q)));
+  const total = (name: string) => texts.reduce((sum, text) => sum + prometheusSum(text, name), 0);
+  // Gap-free and duplicate-free from where each watcher joined.
   const inOrder = watchers.every(({ seqs }) => seqs.length > 0 && seqs.every((seq, i) => i === 0 || seq === seqs[i - 1]! + 1));
-  return { sockets: watchers.length, fewestSeen: Math.min(...watchers.map(({ seqs }) => seqs.length)), inOrder };
+  return {
+    otherDialects: { sockets: watchers.length, fewestSeen: Math.min(...watchers.map(({ seqs }) => seqs.length)), inOrder },
+    interNodeLag: [lag(0.5), lag(0.99)],
+    gapFills: total('optbridge_gap_fill_events_total'),
+    slowClientCloses: total('optbridge_slow_consumer_closes_total'),
+  };
 }
 
 export async function runLoad(role: ServerRole, load: Load, databaseUrl: string, cluster?: Cluster): Promise<RunResult> {
@@ -215,7 +233,6 @@ export async function runLoad(role: ServerRole, load: Load, databaseUrl: string,
     await sleep(SETTLE_MS);
     const steady = await measureWindow('steady', 'base', load.windowMs, sim, simJobId, connected, servers, clients, { ...(cluster && { atEdge: cluster.atSteadyEdge }) });
     const result: RunResult = { connected, connectMs, rssPerConnection: (rssAfter - rssBefore) / connected, steady };
-    if (cluster) result.otherDialects = otherDialectsSeen(watchers);
     if (load.storm > 0) {
       let stormConnected = 0;
       const storm = await measureWindow('storm', 'base', STORM_SPREAD_MS + DRAIN_MS, sim, simJobId, connected, servers, clients, {
@@ -226,6 +243,7 @@ export async function runLoad(role: ServerRole, load: Load, databaseUrl: string,
       result.storm = { ...storm, connected: stormConnected };
     }
     if (role !== 'standin') result.stages = await stageQuantiles(ports[0]!);
+    if (cluster) result.cluster = await clusterCounts(ports, watchers);
     return result;
   } finally {
     for (const watcher of watchers) watcher.close();
