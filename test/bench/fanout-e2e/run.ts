@@ -29,7 +29,7 @@ export interface WindowResult {
   p99: number;
   p999: number;
   skewP99: number;
-  /** p99 of the clients of each server, in the servers' order (the job's owner first). */
+  /** p99 of each server's clients (client process i reads server i % servers), the job's owner first. */
   p99ByServer: number[];
   gaps: number;
   serverCpuMicros: number;
@@ -177,7 +177,10 @@ async function stageQuantiles(port: number): Promise<Record<string, [number, num
   );
 }
 
-/** The servers one by one: the first node migrates the database, and the others then find it ready. */
+/**
+ * The servers one by one (the first node migrates the database, the others then find it ready), each pushed onto
+ * `servers` as it is forked, so that the caller stops those that started when a later one fails.
+ */
 async function startServers(role: ServerRole, databaseUrl: string, sim: VendorSim, cluster: Cluster | undefined, servers: ServerChild[]): Promise<number[]> {
   if ((role === 'cluster-node') !== (cluster !== undefined)) throw new Error('a cluster-node run needs its cluster, and only it');
   const ports: number[] = [];
