@@ -1,7 +1,8 @@
 /**
  * The server side of the end-to-end fan-out bench, in its own process so its CPU, RSS and event-loop delay are
- * its own: either the bridge on Postgres with the Nerox simulator as its upstream, or the bare-uWS stand-in,
- * which follows the same simulator stream and publishes each event, serialised once, to one topic.
+ * its own: either the bridge on Postgres with the Nerox simulator as its upstream (alone, or as one node of a
+ * cluster on Redis: `cluster-node`, with the Redis URL and the node's id after the simulator's), or the bare-uWS
+ * stand-in, which follows the same simulator stream and publishes each event, serialised once, to one topic.
  * Parent → child: `{ type: 'follow', url }` (stand-in), `{ type: 'rss' }`, `{ type: 'mark' }`; child → parent: replies.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -9,14 +10,14 @@ import WebSocket from 'ws';
 import { loadNativeUws } from '../../../src/server/uws.js';
 import { startTestBridge } from '../../helpers/bridge.js';
 
-export type ServerRole = 'bridge' | 'standin';
+export type ServerRole = 'bridge' | 'standin' | 'cluster-node';
 export type ServerRequest = { type: 'follow'; url: string } | { type: 'rss' } | { type: 'mark' };
 export type ServerReply =
   | { type: 'listening'; port: number }
   | { type: 'rss'; bytes: number }
   | { type: 'mark'; cpuMicros: number; loopMaxMs: number; loopP99Ms: number };
 
-const [role, databaseUrl, neroxUrl, neroxKey] = process.argv.slice(2) as [ServerRole, string, string, string];
+const [role, databaseUrl, neroxUrl, neroxKey, redisUrl, nodeId] = process.argv.slice(2) as [ServerRole, string, string, string, string?, string?];
 const reply = (message: ServerReply) => process.send!(message);
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
@@ -50,7 +51,8 @@ function startStandIn(): { port: number; follow: (url: string) => void } {
 async function start(): Promise<{ port: number; follow?: (url: string) => void }> {
   if (role === 'standin') return startStandIn();
   const store = { kind: 'postgres' as const, env: { DATABASE_URL: databaseUrl }, dispose: async () => {} };
-  const bridge = await startTestBridge(store, { env: { NEROX_URL: neroxUrl, NEROX_API_KEY: neroxKey } });
+  const cluster: Record<string, string> = role === 'cluster-node' ? { REDIS_URL: redisUrl!, BRIDGE_NODE_ID: nodeId! } : {};
+  const bridge = await startTestBridge(store, { env: { NEROX_URL: neroxUrl, NEROX_API_KEY: neroxKey, ...cluster } });
   return { port: bridge.bridge.port };
 }
 

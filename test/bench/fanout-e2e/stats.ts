@@ -71,6 +71,12 @@ export function prometheusQuantile(text: string, name: string, labels: string, q
   return lowerLe * 1000;
 }
 
+/** The sum of every sample of a Prometheus series (all its label sets); 0 where it is absent. */
+export function prometheusSum(text: string, name: string): number {
+  return text.split('\n').filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
 export const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : value.toFixed(0));
 export const ratio = (candidate: number, baseline: number): string =>
   Number.isFinite(candidate / baseline) ? `${(candidate / baseline).toFixed(2)}×` : '–';
