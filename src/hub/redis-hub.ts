@@ -26,10 +26,12 @@ export interface RedisHubDeps {
   log(line: string): void;
 }
 
-interface Envelope {
-  node: string;
-  sentAt: number;
-  event: JobEvent;
+/**
+ * A message on the events channel: `<node>\n<sent at, ms>\n<event JSON>`. The node comes first so that a node
+ * drops its own publishes, which Redis hands back to it too, without parsing them.
+ */
+function envelope(node: string, event: JobEvent): string {
+  return `${node}\n${Date.now()}\n${JSON.stringify(event)}`;
 }
 
 /**
@@ -49,11 +51,13 @@ export class RedisHub implements Hub {
   /** Unfinished jobs this node delivered, with when it last heard of each (a lost message could be the last). */
   readonly #lastHeard = new Map<string, number>();
   readonly #quietCheck: NodeJS.Timeout;
+  readonly #ownPrefix: string;
   #connectedOnce = false;
   #closed = false;
 
   constructor(deps: RedisHubDeps) {
     this.#deps = deps;
+    this.#ownPrefix = `${deps.nodeId}\n`;
     deps.subscriber.on('message', (channel: string, message: string) => this.#heard(channel, message));
     deps.subscriber.on('ready', () => {
       if (this.#connectedOnce) void this.#catchUp(0);
@@ -73,9 +77,8 @@ export class RedisHub implements Hub {
 
   publish(event: JobEvent): void {
     this.#deliver(event);
-    const envelope: Envelope = { node: this.#deps.nodeId, sentAt: Date.now(), event };
     // Not queued while Redis is away (the publisher has no offline queue): other nodes read it from Postgres.
-    this.#deps.publisher.publish(EVENTS_CHANNEL, JSON.stringify(envelope)).catch(() => {});
+    this.#deps.publisher.publish(EVENTS_CHANNEL, envelope(this.#deps.nodeId, event)).catch(() => {});
   }
 
   subscribe(listener: HubListener): () => void {
@@ -105,8 +108,11 @@ export class RedisHub implements Hub {
       for (const listener of this.#signalListeners) listener(signal);
       return;
     }
-    const { node, sentAt, event } = JSON.parse(message) as Envelope;
-    if (node === this.#deps.nodeId) return;
+    if (message.startsWith(this.#ownPrefix)) return;
+    const afterNode = message.indexOf('\n');
+    const afterTime = message.indexOf('\n', afterNode + 1);
+    const sentAt = Number(message.slice(afterNode + 1, afterTime));
+    const event = JSON.parse(message.slice(afterTime + 1)) as JobEvent;
     instruments.interNodeLag.record(Math.max(0, Date.now() - sentAt) / 1000);
     const buffered = this.#filling.get(event.jobId);
     if (buffered) {
