@@ -4,11 +4,16 @@ import type { TspInstance } from './tsp-instance.js';
 import { TspLocalSearch } from './tsp-local-search.js';
 import { shuffledTour } from './tsp-moves.js';
 
-/** Kicks per epoch: about as long as a CPU annealing epoch (some milliseconds). */
-const KICKS_PER_EPOCH = 4096;
-const KICKS_PER_CHECK = 256;
+/**
+ * Kicks per epoch: about as long as a CPU annealing epoch (some milliseconds). Taking back a kick that led
+ * nowhere copies the whole tour, so large instances get fewer.
+ */
+const KICKS_PER_EPOCH = 2048;
+const CITY_COPIES_PER_EPOCH = 1 << 19;
+const KICKS_PER_CHECK = 64;
 /** Kicks without a shorter tour after which the walk has settled in its basin and starts again elsewhere. */
 const STALL_KICKS = 20000;
+const STALL_KICKS_PER_CITY = 50;
 
 /**
  * Iterated local search (tsp-local-search.ts) from the annealer's best tours. When its walk stalls it starts
@@ -22,6 +27,8 @@ export class TspPolisher implements Polisher {
   #started = false;
   #walkBest = Infinity;
   #sinceImproved = 0;
+  readonly #kicksPerEpoch: number;
+  readonly #stallKicks: number;
 
   /** Symmetric instances with room for the kicks; asymmetric ones are left to the annealer. */
   static fits(inst: TspInstance): boolean {
@@ -32,6 +39,8 @@ export class TspPolisher implements Polisher {
     this.#inst = inst;
     this.#search = new TspLocalSearch(inst);
     this.#rng = new Rng(seed, POLISH_STREAM);
+    this.#kicksPerEpoch = Math.max(KICKS_PER_CHECK, Math.min(KICKS_PER_EPOCH, Math.round(CITY_COPIES_PER_EPOCH / inst.n)));
+    this.#stallKicks = Math.max(STALL_KICKS, STALL_KICKS_PER_CITY * inst.n);
   }
 
   get bestEnergy(): number {
@@ -53,8 +62,8 @@ export class TspPolisher implements Polisher {
 
   work(): void {
     if (!this.#started) return;
-    for (let done = 0; done < KICKS_PER_EPOCH; done += KICKS_PER_CHECK) {
-      if (this.#sinceImproved >= STALL_KICKS) this.#restart();
+    for (let done = 0; done < this.#kicksPerEpoch; done += KICKS_PER_CHECK) {
+      if (this.#sinceImproved >= this.#stallKicks) this.#restart();
       this.#search.iterate(KICKS_PER_CHECK, this.#rng);
       this.#sinceImproved += KICKS_PER_CHECK;
       if (this.#search.cost < this.#walkBest) {
