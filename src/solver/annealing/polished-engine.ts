@@ -14,9 +14,9 @@ export interface Polisher {
 }
 
 /**
- * An annealer (CPU or GPU) with a local search that polishes its best solutions: each epoch the polisher
- * works on the CPU while the annealer's epoch runs (on a GPU, the two overlap), then hears of any new best
- * the annealer found. The best of the two is the engine's best.
+ * An annealer (CPU or GPU) with a local search that polishes its best solutions: after each of the annealer's
+ * epochs the polisher hears of any new best it found, then works on the CPU. The two take turns rather than
+ * overlap, so a GPU annealer's busy seconds stay its own. The better of the two bests is the engine's best.
  */
 export class PolishedEngine implements AnnealingEngine {
   readonly #inner: AnnealingEngine;
@@ -66,10 +66,9 @@ export class PolishedEngine implements AnnealingEngine {
   }
 
   async epoch(): Promise<void> {
-    const annealing = this.#inner.epoch();
-    this.#polisher.work();
-    await annealing;
+    await this.#inner.epoch();
     this.#offer();
+    this.#polisher.work();
   }
 
   dispose(): void {
