@@ -77,7 +77,7 @@ for (const instance of INSTANCES) {
     device = run.outcome.device;
     runs.push(run);
     process.stderr.write(
-      `${instance.name} seed ${seed}: ${run.value}, reached at ${run.reachedS?.toFixed(1) ?? '–'} s (${compact(run.throughput)} ${instance.unit}, ${compact(run.localSearchRate)} local search steps/s)\n`,
+      `${instance.name} seed ${seed}: ${run.value}, reached at ${run.reachedS?.toFixed(1) ?? '–'} s (${compact(run.throughput)} ${instance.unit}, ${compact(run.localSearchRate)} kicks/s)\n`,
     );
   }
   // Lengths are minimised and cuts maximised: order the values from best to worst.
@@ -85,6 +85,7 @@ for (const instance of INSTANCES) {
   const values = runs.map((r) => r.value).sort((a, b) => better * (a - b));
   const times = runs.map((r) => r.reachedS).filter((t): t is number => t !== null);
   const hits = times.length;
+  const localSearch = median(runs.map((r) => r.localSearchRate));
   lines.push(
     [
       instance.name,
@@ -96,7 +97,7 @@ for (const instance of INSTANCES) {
       `${hits}/${runs.length}`,
       hits > 0 ? `${median(times).toFixed(1)} / ${Math.max(...times).toFixed(1)}` : '–',
       `${compact(median(runs.map((r) => r.throughput)))} ${instance.unit}`,
-      `${compact(median(runs.map((r) => r.localSearchRate)))} ${instance.unit === 'moves/s' ? 'kicks' : 'flips'}/s`,
+      localSearch > 0 ? `${compact(localSearch)} kicks/s` : '–',
     ].join(' | '),
   );
 }

@@ -5,7 +5,7 @@ export interface Polisher {
   /** Exact energy of `bestSolution()`, priced on the CPU. */
   readonly bestEnergy: number;
   bestSolution(): number[];
-  /** Local search steps so far (kicks for tours, flips for binary states). */
+  /** Local search steps so far (for tours, kicks). */
   readonly steps: number;
   /** A new best of the annealer's, as a place the search may start from. */
   offer(solution: number[]): void;
