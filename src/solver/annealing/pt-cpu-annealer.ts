@@ -9,6 +9,8 @@ const SPIN_TRIES_PER_EPOCH = 1 << 18;
 const RESYNC_SWEEPS = 64;
 /** Uphill moves of more than this many temperatures are never taken: e^-20 is below the draws' 2^-24 resolution. */
 const MAX_EXPONENT = 20;
+/** Longest acceptance table: where whole-number changes are large against the temperatures, e^(-Δ/T) is computed instead. */
+const MAX_TABLE = 4096;
 
 /**
  * Parallel tempering over x ∈ {0,1}ⁿ on the CPU: in-order Metropolis sweeps that keep every local
@@ -25,7 +27,7 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
   readonly #exchangeKey: number;
   /** Replica on each slot (ladder · rungs + rung). */
   readonly #atSlot: Int32Array;
-  /** Per rung, e^(-Δ/T) for Δ = 0, 1, 2, …; null when energy changes need not be whole numbers. */
+  /** Per rung, e^(-Δ/T) for Δ = 0, 1, 2, …; null when energy changes need not be whole numbers, or the table would be long. */
   readonly #acceptance: (Float64Array | null)[];
   #round = 0;
   #resyncedAt = 0;
@@ -45,9 +47,10 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
     this.#energy = new Float64Array(replicas);
     this.#atSlot = Int32Array.from({ length: replicas }, (_, k) => k);
     const integral = isIntegral(model);
-    this.#acceptance = Array.from(schedule.temperatures, (T) =>
-      integral ? Float64Array.from({ length: Math.ceil(MAX_EXPONENT * T) + 1 }, (_, delta) => Math.exp(-delta / T)) : null,
-    );
+    this.#acceptance = Array.from(schedule.temperatures, (T) => {
+      const length = Math.ceil(MAX_EXPONENT * T) + 1;
+      return integral && length <= MAX_TABLE ? Float64Array.from({ length }, (_, delta) => Math.exp(-delta / T)) : null;
+    });
     for (let r = 0; r < replicas; r++) {
       this.#resync(r);
       this.offerBest(this.#energy, r, this.#x[r]!);
@@ -104,7 +107,7 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
     const f = this.#fields[r]!;
     const row = hashRow(this.#keys[r]!, sweep);
     const beta = 1 / this.#schedule.temperatures[rung]!;
-    const table = this.#acceptance[rung]!;
+    const table = this.#acceptance[rung] ?? null;
     let energy = this.#energy[r]!;
     for (let i = 0; i < n; i++) {
       const up = x[i] === 0;
