@@ -92,6 +92,7 @@ async function solveOnEngine(req: SolveRequest & { problem: AnnealingProblem }):
               energy: last.bestEnergy,
               iterations: last.iteration,
               attempts: 0,
+              localSearchSteps: 0,
               stopReason: 'cancelled',
               gpuSeconds: 0,
               device,
@@ -107,6 +108,7 @@ async function solveOnEngine(req: SolveRequest & { problem: AnnealingProblem }):
     device: result.device,
     iterations: result.iterations,
     moveAttempts: result.attempts,
+    localSearchSteps: result.localSearchSteps,
     stopReason: result.stopReason,
   };
 }

@@ -40,6 +40,8 @@ export interface SolveOutcome {
   iterations: number;
   /** Move (TSP) or flip (QUBO, Max-Cut) attempts over all replicas: the throughput benchmarks compare. */
   moveAttempts?: number;
+  /** Steps of the local search that polishes the annealer's best: kicks of the TSP local search; 0 where none runs. */
+  localSearchSteps?: number;
   stopReason: StopReason;
 }
 

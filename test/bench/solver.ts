@@ -3,13 +3,10 @@
  * the same budget and seed, so the throughput ratio compares like with like on this machine.
  * `BENCH_QUICK=1` shortens every budget and leaves README.md alone.
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { PROJECT_ROOT } from '../../src/config/paths.js';
 import { replaceSection } from './readme.js';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { AnnealingProblem } from '../../src/solver/types.js';
-import { parseBqp, parseGset, parseTsplib } from '../../src/core/problem-formats.js';
+import { bqp, gset, tsp } from './solver-instances.js';
 import { solveAnnealing } from '../../src/solver/index.js';
 import type { SolveOutcome } from '../../src/solver/types.js';
 
@@ -17,46 +14,13 @@ const quick = process.env.BENCH_QUICK === '1';
 const loadAtStart = loadavg()[0]!;
 const budgetS = quick ? 2 : 10;
 
-interface Instance {
-  name: string;
-  /** Optimal or best-known value, as a positive length or cut or BQP value. */
-  reference: number;
-  load(): Promise<AnnealingProblem>;
-  /** The positive value a solution reaches, comparable with `reference`. */
-  value(objective: number): number;
-  unit: 'moves/s' | 'flips/s';
-}
-
-/** The public instances (TSPLIB, G-set, OR-Library); only benchmarks read them, tests make their own. */
-const DATA_DIR = resolve(process.env.BENCH_DATA_DIR ?? join(PROJECT_ROOT, '..', 'shared', 'data'));
-
-async function data(name: string): Promise<string> {
-  try {
-    return await readFile(join(DATA_DIR, name), 'utf8');
-  } catch {
-    throw new Error(
-      `benchmark instance ${name} not found in ${DATA_DIR}: set BENCH_DATA_DIR to a folder holding the public instances ` +
-        '(TSPLIB berlin52/eil51/kroA100 with their .opt.tour files, G-set G1, OR-Library bqp50/bqp100; they come from ' +
-        "TSPLIB95, Ye's G-set collection and Beasley's OR-Library, and the project's shared/data folder holds them)",
-    );
-  }
-}
-
-const tsp = (name: string, optimum: number): Instance => ({
-  name,
-  reference: optimum,
-  load: async () => parseTsplib(await data(`${name}.tsp`)).problem,
-  value: (objective) => objective,
-  unit: 'moves/s',
-});
-
-const INSTANCES: Instance[] = [
+const INSTANCES = [
   tsp('berlin52', 7542),
   tsp('eil51', 426),
   tsp('kroA100', 21282),
-  { name: 'G1', reference: 11624, load: async () => parseGset(await data('G1.txt')), value: (o) => -o, unit: 'flips/s' },
-  { name: 'bqp50.1', reference: 2098, load: async () => parseBqp(await data('bqp50.txt'))[0]!, value: (o) => -o, unit: 'flips/s' },
-  { name: 'bqp100.1', reference: 7970, load: async () => parseBqp(await data('bqp100.txt'))[0]!, value: (o) => -o, unit: 'flips/s' },
+  gset('G1', 11624),
+  bqp('bqp50', 0, 2098),
+  bqp('bqp100', 0, 7970),
 ];
 
 interface Row {

@@ -62,6 +62,18 @@ for (const device of DEVICES) {
       });
     }
 
+    it('QUBO n = 12 with fractional coefficients (priced by e^(-Δ/T), not the integral table): reaches the brute-force optimum', async () => {
+      const integral = randomQubo(12, 61, 0.5);
+      const problem: QuboProblem = { ...integral, terms: integral.terms.map(([i, j, q]) => [i, j, q * 0.37 + 0.01]) };
+      await assertReachesOptimum(problem, device, 4, bruteForce(12, (x) => quboEnergy(problem, x)), quboEnergy);
+    });
+
+    it('QUBO n = 12 with large whole-number coefficients (too long a table): reaches the brute-force optimum', async () => {
+      const small = randomQubo(12, 62, 0.5);
+      const problem: QuboProblem = { ...small, terms: small.terms.map(([i, j, q]) => [i, j, q * 100003]) };
+      await assertReachesOptimum(problem, device, 5, bruteForce(12, (x) => quboEnergy(problem, x)), quboEnergy);
+    });
+
     it('Max-Cut n = 14: reaches the brute-force optimum, reported as minus the cut', async () => {
       const problem = randomGraph(14, 3);
       const optimum = bruteForce(14, (x) => cutEnergy(problem, x));

@@ -72,6 +72,11 @@ function flipScale(n: number, h: Float64Array, rowStart: Int32Array, weights: Fl
   return n > 0 && total > 0 ? total / n : 1;
 }
 
+/** Whether every energy change is a whole number: all fields and couplings are integers. */
+export function isIntegral(model: BinaryModel): boolean {
+  return model.h.every(Number.isInteger) && model.weights.every(Number.isInteger);
+}
+
 export function modelEnergy(model: BinaryModel, x: ArrayLike<number>): number {
   let energy = 0;
   for (let i = 0; i < model.n; i++) {

@@ -15,8 +15,17 @@ export function lowbias32(value: number): number {
 
 /** Uniform in [0, 1) with 24 bits. */
 export function hashUniform(key: number, a: number, b: number): number {
-  const h = lowbias32((lowbias32((key ^ lowbias32(a)) >>> 0) + b) >>> 0);
-  return (h >>> 8) * (1 / 16777216);
+  return hashUniformFrom(hashRow(key, a), b);
+}
+
+/** The part of `hashUniform(key, a, b)` that does not depend on b, for loops over b. */
+export function hashRow(key: number, a: number): number {
+  return lowbias32((key ^ lowbias32(a)) >>> 0);
+}
+
+/** `hashUniform(key, a, b)` given `row = hashRow(key, a)`. */
+export function hashUniformFrom(row: number, b: number): number {
+  return (lowbias32((row + b) >>> 0) >>> 8) * (1 / 16777216);
 }
 
 export const HASH_WGSL = /* wgsl */ `

@@ -12,6 +12,8 @@ export interface AnnealingEngine {
   readonly sweeps: number;
   /** Move or flip attempts so far, over all replicas. */
   readonly attempts: number;
+  /** Steps of the local search that polishes the annealer's best, where one runs (polished-engine.ts). */
+  readonly localSearchSteps?: number;
   readonly bestEnergy: number;
   /** Seconds the GPU was busy; 0 on the CPU. */
   readonly gpuSeconds: number;
@@ -34,6 +36,7 @@ export interface EngineResult {
   energy: number;
   iterations: number;
   attempts: number;
+  localSearchSteps: number;
   stopReason: StopReason;
   gpuSeconds: number;
   device: string;

@@ -1,9 +1,11 @@
 import { binaryModel } from './binary-model.js';
 import type { AnnealingEngine } from './engine.js';
 import { FixedEngine } from './fixed-engine.js';
+import { PolishedEngine } from './polished-engine.js';
 import { PtCpuAnnealer } from './pt-cpu-annealer.js';
 import { TspCpuAnnealer } from './tsp-cpu-annealer.js';
-import { enumerateTours, tspInstance } from './tsp-instance.js';
+import { type TspInstance, enumerateTours, tspInstance } from './tsp-instance.js';
+import { TspPolisher } from './tsp-polisher.js';
 import type { AnnealingProblem } from '../types.js';
 
 export const TSP_REPLICAS = 8;
@@ -18,7 +20,7 @@ export function createCpuEngine(problem: AnnealingProblem, seed: number, replica
         const { tour, cost } = enumerateTours(inst);
         return new FixedEngine(tour, cost);
       }
-      return new TspCpuAnnealer(inst, { seed, replicas: replicas ?? TSP_REPLICAS });
+      return polishTours(inst, new TspCpuAnnealer(inst, { seed, replicas: replicas ?? TSP_REPLICAS }), seed);
     }
     case 'qubo':
     case 'maxcut':
@@ -36,7 +38,12 @@ export async function createEngine(
   if (device === 'gpu') {
     const { createGpuEngine } = await import('../gpu/gpu-engines.js');
     const engine = await createGpuEngine(problem, seed, replicas);
-    if (engine !== null) return engine;
+    if (engine !== null) return problem.kind === 'tsp' ? polishTours(tspInstance(problem), engine, seed) : engine;
   }
   return createCpuEngine(problem, seed, replicas);
+}
+
+/** Both devices' TSP annealers get the same local search on the CPU. */
+function polishTours(inst: TspInstance, annealer: AnnealingEngine, seed: number): AnnealingEngine {
+  return TspPolisher.fits(inst) ? new PolishedEngine(annealer, new TspPolisher(inst, seed)) : annealer;
 }

@@ -1,14 +1,21 @@
-import { type BinaryModel, localFields, modelEnergy } from './binary-model.js';
-import { hashUniform } from './counter-hash.js';
+import { type BinaryModel, isIntegral, localFields, modelEnergy } from './binary-model.js';
+import { hashRow, hashUniform, hashUniformFrom } from './counter-hash.js';
 import { CpuAnnealer } from './cpu-annealer.js';
 import type { EngineOptions } from './engine.js';
 import { type PtSchedule, acceptSwap, ptSchedule, ptStart } from './pt-schedule.js';
 
 const SPIN_TRIES_PER_EPOCH = 1 << 18;
+/** Sweeps between exact recomputations of a replica's fields: often enough that float drift stays far below any energy gap. */
+const RESYNC_SWEEPS = 64;
+/** Uphill moves of more than this many temperatures are never taken: e^-20 is below the draws' 2^-24 resolution. */
+const MAX_EXPONENT = 20;
+/** Longest acceptance table: where whole-number changes are large against the temperatures, e^(-Δ/T) is computed instead. */
+const MAX_TABLE = 4096;
 
 /**
  * Parallel tempering over x ∈ {0,1}ⁿ on the CPU: in-order Metropolis sweeps that keep every local
- * field up to date on each flip, so a flip test is O(1) and a flip O(degree).
+ * field up to date on each flip, so a flip test is O(1) and a flip O(degree). Where every energy change
+ * is a whole number (Max-Cut, integer QUBOs), the acceptance chances e^(-Δ/T) come from a table per rung.
  */
 export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
   readonly #model: BinaryModel;
@@ -20,7 +27,10 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
   readonly #exchangeKey: number;
   /** Replica on each slot (ladder · rungs + rung). */
   readonly #atSlot: Int32Array;
+  /** Per rung, e^(-Δ/T) for Δ = 0, 1, 2, …; null when energy changes need not be whole numbers, or the table would be long. */
+  readonly #acceptance: (Float64Array | null)[];
   #round = 0;
+  #resyncedAt = 0;
 
   constructor(model: BinaryModel, options: EngineOptions) {
     const { n } = model;
@@ -36,6 +46,11 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
     this.#fields = Array.from({ length: replicas }, () => new Float64Array(n));
     this.#energy = new Float64Array(replicas);
     this.#atSlot = Int32Array.from({ length: replicas }, (_, k) => k);
+    const integral = isIntegral(model);
+    this.#acceptance = Array.from(schedule.temperatures, (T) => {
+      const length = Math.ceil(MAX_EXPONENT * T) + 1;
+      return integral && length <= MAX_TABLE ? Float64Array.from({ length }, (_, delta) => Math.exp(-delta / T)) : null;
+    });
     for (let r = 0; r < replicas; r++) {
       this.#resync(r);
       this.offerBest(this.#energy, r, this.#x[r]!);
@@ -52,7 +67,7 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
       for (let slot = 0; slot < replicas; slot++) {
         const r = this.#atSlot[slot]!;
         for (let s = 0; s < sweepsPerRound; s++) {
-          this.#sweep(r, temperatures[slot % rungs]!, this.sweeps + s);
+          this.#sweep(r, slot % rungs, this.sweeps + s);
           this.offerBest(this.#energy, r, this.#x[r]!);
         }
       }
@@ -71,6 +86,8 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
       }
       this.#round++;
     }
+    if (this.sweeps - this.#resyncedAt < RESYNC_SWEEPS) return;
+    this.#resyncedAt = this.sweeps;
     for (let r = 0; r < replicas; r++) this.#resync(r);
   }
 
@@ -84,16 +101,21 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
     return modelEnergy(this.#model, x);
   }
 
-  #sweep(r: number, T: number, sweep: number): void {
+  #sweep(r: number, rung: number, sweep: number): void {
     const { n, rowStart, cols, weights } = this.#model;
     const x = this.#x[r]!;
     const f = this.#fields[r]!;
-    const key = this.#keys[r]!;
+    const row = hashRow(this.#keys[r]!, sweep);
+    const beta = 1 / this.#schedule.temperatures[rung]!;
+    const table = this.#acceptance[rung] ?? null;
     let energy = this.#energy[r]!;
     for (let i = 0; i < n; i++) {
       const up = x[i] === 0;
       const delta = up ? f[i]! : -f[i]!;
-      if (delta > 0 && hashUniform(key, sweep, i) >= Math.exp(-delta / T)) continue;
+      if (delta > 0) {
+        const chance = table === null ? Math.exp(-delta * beta) : delta < table.length ? table[delta]! : 0;
+        if (hashUniformFrom(row, i) >= chance) continue;
+      }
       x[i] = up ? 1 : 0;
       energy += delta;
       const sign = up ? 1 : -1;

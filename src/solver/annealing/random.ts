@@ -23,6 +23,9 @@ export function seedWords(seed: number, stream: number): Uint32Array {
   return words;
 }
 
+/** The stream of a run's local search, apart from the replicas' streams 0, 1, 2, …. */
+export const POLISH_STREAM = 0x40000000;
+
 export class Rng {
   #s0: number;
   #s1: number;

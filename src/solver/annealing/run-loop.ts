@@ -59,6 +59,7 @@ export async function runEngine(
     energy: engine.bestEnergy,
     iterations: engine.sweeps,
     attempts: engine.attempts,
+    localSearchSteps: engine.localSearchSteps ?? 0,
     stopReason,
     gpuSeconds: engine.gpuSeconds,
     device: engine.device,

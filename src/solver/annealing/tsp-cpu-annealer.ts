@@ -1,6 +1,7 @@
 import { CpuAnnealer } from './cpu-annealer.js';
 import type { EngineOptions } from './engine.js';
 import { Rng } from './random.js';
+import { moveSegment, reverse, shuffledTour } from './tsp-moves.js';
 import { type TspInstance, tourCost } from './tsp-instance.js';
 import { type TspSchedule, tspSchedule } from './tsp-schedule.js';
 
@@ -42,14 +43,7 @@ export class TspCpuAnnealer extends CpuAnnealer<Int32Array> {
     this.#temp = new Float64Array(replicas).fill(this.#schedule.startT);
     this.#cycleSweep = new Int32Array(replicas);
     for (let r = 0; r < replicas; r++) {
-      const tour = Int32Array.from({ length: n }, (_, i) => i);
-      const rng = this.#rngs[r]!;
-      for (let i = n - 1; i > 0; i--) {
-        const j = rng.below(i + 1);
-        const t = tour[i]!;
-        tour[i] = tour[j]!;
-        tour[j] = t;
-      }
+      const tour = shuffledTour(n, this.#rngs[r]!);
       const pos = new Int32Array(n);
       for (let p = 0; p < n; p++) pos[tour[p]!] = p;
       this.#tours.push(tour);
@@ -183,65 +177,4 @@ function segmentReversal(dist: Float64Array, n: number, tour: Int32Array, start:
     change += dist[b * n + a]! - dist[a * n + b]!;
   }
   return change;
-}
-
-/** Reverses `len` tour positions starting at `start`, wrapping around the end. */
-function reverse(tour: Int32Array, pos: Int32Array, start: number, len: number, n: number): void {
-  let lo = start;
-  let hi = (start + len - 1) % n;
-  for (let s = 0; s < len >> 1; s++) {
-    const a = tour[lo]!;
-    const b = tour[hi]!;
-    tour[lo] = b;
-    pos[b] = lo;
-    tour[hi] = a;
-    pos[a] = hi;
-    lo = lo + 1 === n ? 0 : lo + 1;
-    hi = hi === 0 ? n - 1 : hi - 1;
-  }
-}
-
-/**
- * Moves the segment at positions start..start+len-1 into the gap after position `gap`, shifting
- * whichever run of cities between them is shorter (the cyclic tour comes out the same either way).
- */
-function moveSegment(
-  tour: Int32Array,
-  pos: Int32Array,
-  start: number,
-  len: number,
-  gap: number,
-  afterTail: number,
-  flip: boolean,
-  n: number,
-): void {
-  const seg = [tour[start]!, tour[(start + 1) % n]!, tour[(start + 2) % n]!].slice(0, len);
-  if (flip) seg.reverse();
-  const before = n - len - afterTail;
-  if (afterTail <= before) {
-    for (let s = 0; s < afterTail; s++) {
-      const city = tour[(start + len + s) % n]!;
-      const at = (start + s) % n;
-      tour[at] = city;
-      pos[city] = at;
-    }
-    for (let s = 0; s < len; s++) {
-      const at = (start + afterTail + s) % n;
-      tour[at] = seg[s]!;
-      pos[seg[s]!] = at;
-    }
-  } else {
-    const end = (start + len - 1) % n;
-    for (let s = 0; s < before; s++) {
-      const city = tour[(start - 1 - s + 2 * n) % n]!;
-      const at = (end - s + n) % n;
-      tour[at] = city;
-      pos[city] = at;
-    }
-    for (let s = 0; s < len; s++) {
-      const at = (gap + 1 + s) % n;
-      tour[at] = seg[s]!;
-      pos[seg[s]!] = at;
-    }
-  }
 }
