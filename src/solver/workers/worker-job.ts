@@ -38,6 +38,13 @@ export interface WorkerJobHooks<Progress, Result> extends QueueHooks {
   onOverdue(device: string): Result | null;
 }
 
+/**
+ * The least time a worker gets to answer a cancel before its job settles without it. A worker normally stops
+ * at its next epoch boundary, well within a progress interval; on a loaded machine an epoch (and its local
+ * search) can take longer than a short interval, and that is no reason to fail the job.
+ */
+const OVERDUE_GRACE_MS = 1000;
+
 /** Runs one job on a worker thread once one of the `running` slots is free; see `runOnWorker`. */
 export async function runWorkerJob<Progress, Result>(message: ToWorker, hooks: WorkerJobHooks<Progress, Result>): Promise<Result> {
   if (!running.available) hooks.onQueued?.();
@@ -102,7 +109,7 @@ function runOnWorker<Progress, Result>(message: ToWorker, hooks: WorkerJobHooks<
         const fallback = hooks.onOverdue(device);
         if (fallback !== null) settle(() => resolve(fallback));
         else settle(() => reject(new Error('solver did not stop after cancel')));
-      }, Math.max(hooks.progressIntervalMs, 50));
+      }, Math.max(hooks.progressIntervalMs, OVERDUE_GRACE_MS));
     };
 
     worker.on('message', (msg: FromWorker<Progress, Result>) => {
