@@ -160,14 +160,21 @@ export class EventWriter {
       parent: batch[0]!.traceContext,
       links,
     };
+    return this.#retrying(async (attempt) => {
+      const started = performance.now();
+      const fenced = await inSpan('store flush', spanOptions, () => this.#store.append(storeBatch, { retry: attempt > 1 }));
+      instruments.storeCommit.record(since(started));
+      return fenced;
+    }, isPermanent);
+  }
+
+  /** Runs `write` until it succeeds, backing off after each failure; an error `permanent` accepts is thrown instead. */
+  async #retrying<T>(write: (attempt: number) => Promise<T>, permanent: (error: unknown) => boolean): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const started = performance.now();
-        const fenced = await inSpan('store flush', spanOptions, () => this.#store.append(storeBatch, { retry: attempt > 1 }));
-        instruments.storeCommit.record(since(started));
-        return fenced;
+        return await write(attempt);
       } catch (error) {
-        if (isPermanent(error)) throw new PermanentStoreError(error as Error);
+        if (permanent(error)) throw new PermanentStoreError(error as Error);
         this.#options.onError?.(error, attempt);
         await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_DELAY_MS, 50 * 2 ** attempt)));
       }
@@ -238,15 +245,8 @@ export class EventWriter {
       jobs: [{ id: job.id, status: 'failed' as const, lastSeq: failed.seq, lastHash: failedHash, error: failed.error, finishedAt: failed.at, ...(job.epoch !== undefined && { epoch: job.epoch }) }],
     };
     const bytes = Buffer.from(JSON.stringify(event));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#store.quarantine({ jobId: event.jobId, seq: event.seq, bytes, error: cause.message }, replacement);
-        this.#options.onQuarantine?.(event.jobId, event.seq, cause);
-        return [marker, failed];
-      } catch (error) {
-        this.#options.onError?.(error, attempt);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_DELAY_MS, 50 * 2 ** attempt)));
-      }
-    }
+    await this.#retrying(() => this.#store.quarantine({ jobId: event.jobId, seq: event.seq, bytes, error: cause.message }, replacement), () => false);
+    this.#options.onQuarantine?.(event.jobId, event.seq, cause);
+    return [marker, failed];
   }
 }
