@@ -22,6 +22,12 @@ export interface Joiner {
 
 export type TerminalListener = (event: JobEvent) => void;
 
+export interface LivePosition {
+  seq: number;
+  /** The event at `seq` ended the job. */
+  terminal: boolean;
+}
+
 /** Jobs whose last seq is remembered; an evicted job's sockets join at its next event instead. */
 const JOB_MEMORY = 10_000;
 
@@ -37,8 +43,8 @@ export function topicOf(dialect: string, jobId: string): string {
 export class Fanout {
   readonly #publisher: TopicPublisher;
   readonly #encoders: Map<string, Encoder>;
-  /** Per job, the last seq published on this node and when (wall-clock ms), oldest job first. */
-  readonly #latest = new Map<string, { seq: number; deliveredAt: number }>();
+  /** Per job, the last event published on this node: its seq, whether it ended the job, when (wall-clock ms); oldest job first. */
+  readonly #latest = new Map<string, LivePosition & { deliveredAt: number }>();
   readonly #joiners = new Map<string, Set<Joiner>>();
   readonly #terminalListeners = new Set<TerminalListener>();
 
@@ -49,6 +55,16 @@ export class Fanout {
 
   lastSeq(jobId: string): number | undefined {
     return this.#latest.get(jobId)?.seq;
+  }
+
+  /**
+   * Where the job's live topic stands on this node, when this node has published any of its events: every
+   * event up to `seq` is committed (events publish only once committed), so a socket can start there without
+   * asking the store.
+   */
+  position(jobId: string): LivePosition | undefined {
+    const latest = this.#latest.get(jobId);
+    return latest && { seq: latest.seq, terminal: latest.terminal };
   }
 
   /** Wall-clock ms of the job's latest event on this node, for idle timeouts. */
@@ -122,7 +138,7 @@ export class Fanout {
 
   #rememberSeq(event: JobEvent): void {
     this.#latest.delete(event.jobId);
-    this.#latest.set(event.jobId, { seq: event.seq, deliveredAt: Date.now() });
+    this.#latest.set(event.jobId, { seq: event.seq, terminal: isTerminal(event.type), deliveredAt: Date.now() });
     if (this.#latest.size > JOB_MEMORY) {
       const oldest = this.#latest.keys().next().value;
       if (oldest !== undefined) this.#latest.delete(oldest);

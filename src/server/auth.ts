@@ -1,19 +1,22 @@
+import { SingleFlight } from '../core/single-flight.js';
 import type { KeyGrant } from '../store/tenant-repository.js';
 
 /** Resolves an API key to what it grants now; undefined for an unknown, revoked or expired key. */
 export type KeyResolver = (key: string) => Promise<KeyGrant | undefined>;
 
-const CACHE_LIMIT = 10_000;
 /**
  * How long a lookup is trusted. Keys are checked on every request and socket, so they are cached, but a revoked
  * key must stop working within a second, on every node: a second-old answer is re-read from the database.
  */
 const CACHE_TTL_MS = 1_000;
 
-/** Caches key → grant lookups for at most a second; unknown keys are not cached, so a new key works at once. */
+/**
+ * Caches key → grant lookups for at most a second, and shares a lookup in flight between the sockets that wait on
+ * it; unknown keys are not cached, so a new key works at once.
+ */
 export class Authenticator {
   readonly #resolve: KeyResolver;
-  readonly #cache = new Map<string, { grant: KeyGrant; until: number }>();
+  readonly #lookups = new SingleFlight<KeyGrant | undefined>({ keepMs: CACHE_TTL_MS, keepIf: (grant) => grant !== undefined });
 
   constructor(resolve: KeyResolver) {
     this.#resolve = resolve;
@@ -21,17 +24,8 @@ export class Authenticator {
 
   async grantFor(key: string | undefined): Promise<KeyGrant | undefined> {
     if (!key) return undefined;
-    const now = Date.now();
-    const cached = this.#cache.get(key);
-    if (cached && cached.until > now) return live(cached.grant, now);
-    const grant = await this.#resolve(key);
-    if (!grant) {
-      this.#cache.delete(key);
-      return undefined;
-    }
-    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-    this.#cache.set(key, { grant, until: now + CACHE_TTL_MS });
-    return live(grant, now);
+    const grant = await this.#lookups.run(key, () => this.#resolve(key));
+    return grant && live(grant, Date.now());
   }
 
   async tenantFor(key: string | undefined): Promise<string | undefined> {

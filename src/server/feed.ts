@@ -119,13 +119,16 @@ export async function catchUpThenJoin<S extends SocketState>(
   let sent = after;
   for (let stalls = 0; ; ) {
     const before = sent;
-    for await (const page of pagesAhead(ctx.events, feed.jobId, sent)) {
-      for (const batch of historyBatches(page)) {
-        if (!active(ws, feed) || !(await feed.sendHistory(batch))) return;
-        sent = batch[batch.length - 1]!.seq;
-        if (isTerminal(batch[batch.length - 1]!.type)) {
-          feed.onHistoryTerminal();
-          return;
+    // A socket already at the live topic's position (one starting at the live point) has nothing to read.
+    if (ctx.fanout.lastSeq(feed.jobId) !== sent) {
+      for await (const page of pagesAhead(ctx.events, feed.jobId, sent)) {
+        for (const batch of historyBatches(page)) {
+          if (!active(ws, feed) || !(await feed.sendHistory(batch))) return;
+          sent = batch[batch.length - 1]!.seq;
+          if (isTerminal(batch[batch.length - 1]!.type)) {
+            feed.onHistoryTerminal();
+            return;
+          }
         }
       }
     }

@@ -46,11 +46,14 @@ interface JobSocket extends LifecycleState {
   feed?: Feed;
 }
 
+const JOB_LOOKUP_KEEP_MS = 1_000;
+
 /** Mounts one job-per-URL stream route (Nerox, JAOT, MatCraft; Mutagent multiplexes its own). */
 export function mountJobStream(ctx: ServerContext, dialect: Dialect, patterns: readonly string[], options: JobStreamOptions): void {
   const socketsByJob = new Map<string, Set<WebSocket<JobSocket>>>();
-  // Sockets opening at once on one job share its lookup (the store already shares the latest-event read).
-  const jobLookups = new SingleFlight<JobSummary | undefined>();
+  // Sockets opening on one job within a second share its lookup, as API keys are trusted for a second: what a
+  // socket needs of the row (that the job is the tenant's, its status for a greeting) may be that old.
+  const jobLookups = new SingleFlight<JobSummary | undefined>({ keepMs: JOB_LOOKUP_KEEP_MS, keepIf: (job) => job !== undefined });
 
   ctx.fanout.onTerminal((event) => {
     const sockets = socketsByJob.get(event.jobId);
@@ -117,6 +120,22 @@ function watchIdle(ctx: ServerContext, ws: WebSocket<JobSocket>, idleS: number):
   );
 }
 
+/**
+ * Where a socket that asks for no position starts: after the job's last event, or just before it when it ended
+ * the job, so the socket still gets the end. A node already publishing the job knows that without the store,
+ * which spares every socket of a connection storm a read; the store is asked only when the node does not know,
+ * or the job has ended (not the job row: it was read at upgrade and may predate the end, which would leave the
+ * socket joined live after the terminal event and waiting forever).
+ */
+async function livePoint(ctx: ServerContext, jobId: string): Promise<{ after: number; lastSeq: number }> {
+  const live = ctx.fanout.position(jobId);
+  if (live && !live.terminal) return { after: live.seq, lastSeq: live.seq };
+  const last = await ctx.events.latest(jobId);
+  const lastSeq = last?.seq ?? 0;
+  const finished = last !== undefined && isTerminal(last.type);
+  return { after: finished ? Math.max(0, lastSeq - 1) : lastSeq, lastSeq };
+}
+
 async function stream(
   ctx: ServerContext,
   dialect: Dialect,
@@ -127,18 +146,14 @@ async function stream(
   const state = ws.getUserData();
   const job = state.job!;
   delete state.job;
-  const last = await ctx.events.latest(job.id);
-  const lastSeq = last?.seq ?? 0;
-  // Not the job row: it was read at upgrade and may predate the job's end, which would leave the socket
-  // joined live after the terminal event and waiting forever.
-  const finished = last !== undefined && isTerminal(last.type);
-
   let after: number;
+  let lastSeq: number | undefined;
   if (state.replaySpeed !== null) after = state.after ?? 0;
   else if (state.after !== null) after = state.after;
-  else after = finished ? Math.max(0, lastSeq - 1) : lastSeq;
+  else ({ after, lastSeq } = await livePoint(ctx, job.id));
 
   if (options.greeting) {
+    lastSeq ??= (await ctx.events.latest(job.id))?.seq ?? 0;
     const latest = lastSeq > 0 ? await ctx.events.latest(job.id, lastSeq, options.greetingTypes) : undefined;
     if (!(await sendPaced(ws, options.greeting(job, latest)))) return;
   }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sortKeysDeep } from '../core/canonical.js';
@@ -39,6 +39,12 @@ export interface StoreBatch {
 }
 
 const ROWS_PER_INSERT = 1000;
+/**
+ * Batches up to this size are written in one statement; larger first attempts use COPY, whose rows cost less
+ * (an array parameter escapes every quote of every event, COPY's text format almost nothing).
+ */
+const ONE_STATEMENT_MAX_EVENTS = 100;
+const ONE_STATEMENT_MAX_BYTES = 64 * 1024;
 
 /** Postgres's unique_violation: the rows of a retried batch are already there. */
 const UNIQUE_VIOLATION = '23505';
@@ -67,16 +73,60 @@ export class EventStore {
    * attempt that meets existing rows.
    */
   async append(batch: StoreBatch, options: { retry: boolean } = { retry: true }): Promise<ReadonlySet<string>> {
-    const jobUpdates = this.#jobUpdates(batch.jobs);
     const fencedOf = (updated: readonly { id: string }[]): Set<string> => fencedJobs(batch.jobs, updated);
-    if (this.#copyPool && !options.retry) {
+    const rows = batch.events.map(toRow);
+    const small = rows.length <= ONE_STATEMENT_MAX_EVENTS && bytesOf(rows) <= ONE_STATEMENT_MAX_BYTES;
+    if (this.#copyPool && !options.retry && !small) {
       try {
-        return await this.#appendWithCopy(this.#copyPool, batch.events, jobUpdates, fencedOf);
+        return await this.#appendWithCopy(this.#copyPool, rows, this.#jobUpdates(batch.jobs), fencedOf);
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       }
     }
-    return this.#db.transaction().execute((trx) => this.#appendIn(trx, batch, jobUpdates, fencedOf));
+    if (rows.length <= ROWS_PER_INSERT) return fencedOf(await this.#appendInOneStatement(batch.jobs, rows));
+    const jobUpdates = this.#jobUpdates(batch.jobs);
+    return this.#db.transaction().execute((trx) => this.#appendIn(trx, rows, jobUpdates, fencedOf));
+  }
+
+  /**
+   * The jobs' update and the events' insert in one statement, so one round trip: at a high fan-out the event
+   * loop is busy sending for tens of ms at a time and every answer from the database waits for it, which the
+   * transaction's five round trips (begin, update, COPY's two, commit) paid five times per batch. The job rows
+   * are still updated first and locked in id order (so concurrent batches cannot deadlock); the events of a job
+   * whose update found another epoch are left out. Idempotent on (job_id, seq), so it serves retries as well.
+   */
+  async #appendInOneStatement(jobUpdates: readonly JobStateUpdate[], rows: EventRow[]): Promise<{ id: string }[]> {
+    const jobs = [...jobUpdates].sort(byJobId);
+    const fenceable = jobs.filter((job) => job.epoch !== undefined).map((job) => job.id);
+    const { rows: updated } = await sql<{ id: string }>`
+      with job_input as (
+        select * from unnest(
+          ${jobs.map((job) => job.id)}::text[], ${jobs.map((job) => job.status)}::text[], ${jobs.map((job) => job.lastSeq)}::int[],
+          ${jobs.map((job) => job.lastHash)}::text[], ${jobs.map((job) => job.epoch ?? null)}::int[], ${jobs.map(optionalColumns)}::jsonb[]
+        ) as j(id, status, last_seq, last_hash, epoch, optional)
+      ),
+      locked as (select jobs.id from jobs join job_input using (id) order by jobs.id for update of jobs),
+      updated as (
+        update jobs set
+          status = j.status, last_seq = j.last_seq, last_hash = j.last_hash, updated_at = ${new Date().toISOString()},
+          result = case when j.optional ? 'result' then j.optional->'result' else jobs.result end,
+          error = case when j.optional ? 'error' then j.optional->'error' else jobs.error end,
+          device = case when j.optional ? 'device' then j.optional->>'device' else jobs.device end,
+          gpu_seconds = case when j.optional ? 'gpuSeconds' then (j.optional->>'gpuSeconds')::float8 else jobs.gpu_seconds end,
+          finished_at = case when j.optional ? 'finishedAt' then (j.optional->>'finishedAt')::timestamptz else jobs.finished_at end
+        from job_input j
+        where jobs.id = j.id and jobs.id in (select id from locked) and jobs.last_seq <= j.last_seq
+          and (j.epoch is null or jobs.owner_epoch = j.epoch)
+        returning jobs.id
+      ),
+      stored as (
+        insert into events (job_id, seq, type, at, event, raw, hash)
+        ${unnestedRows(rows)}
+        where e.job_id in (select id from updated) or not (e.job_id = any(${fenceable}::text[]))
+        on conflict (job_id, seq) do nothing
+      )
+      select id from updated`.execute(this.#db);
+    return updated;
   }
 
   /**
@@ -92,29 +142,29 @@ export class EventStore {
         .values({ job_id: refused.jobId, seq: refused.seq, bytes: refused.bytes, error: refused.error })
         .onConflict((oc) => oc.columns(['job_id', 'seq']).doNothing())
         .execute();
-      return this.#appendIn(trx, replacement, jobUpdates, fencedOf);
+      return this.#appendIn(trx, replacement.events.map(toRow), jobUpdates, fencedOf);
     });
   }
 
   async #appendIn(
     trx: Kysely<Database>,
-    batch: StoreBatch,
+    rows: EventRow[],
     jobUpdates: CompiledQuery[],
     fencedOf: (updated: readonly { id: string }[]) => Set<string>,
   ): Promise<Set<string>> {
     const updated: { id: string }[] = [];
     for (const update of jobUpdates) updated.push(...(await trx.executeQuery<{ id: string }>(update)).rows);
     const fenced = fencedOf(updated);
-    const events = fenced.size === 0 ? batch.events : batch.events.filter(({ event }) => !fenced.has(event.jobId));
-    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
-      await insertEvents(trx, events.slice(i, i + ROWS_PER_INSERT));
+    const stored = fenced.size === 0 ? rows : rows.filter((row) => !fenced.has(row.jobId));
+    for (let i = 0; i < stored.length; i += ROWS_PER_INSERT) {
+      await insertEvents(trx, stored.slice(i, i + ROWS_PER_INSERT));
     }
     return fenced;
   }
 
   async #appendWithCopy(
     pool: pg.Pool,
-    events: StoredEvent[],
+    rows: EventRow[],
     jobUpdates: CompiledQuery[],
     fencedOf: (updated: readonly { id: string }[]) => Set<string>,
   ): Promise<Set<string>> {
@@ -124,7 +174,7 @@ export class EventStore {
       const updated: { id: string }[] = [];
       for (const update of jobUpdates) updated.push(...(await client.query<{ id: string }>(update.sql, update.parameters as unknown[])).rows);
       const fenced = fencedOf(updated);
-      const stored = fenced.size === 0 ? events : events.filter(({ event }) => !fenced.has(event.jobId));
+      const stored = fenced.size === 0 ? rows : rows.filter((row) => !fenced.has(row.jobId));
       if (stored.length > 0) {
         const copy = client.query(copyFrom('copy events (job_id, seq, type, at, event, raw, hash) from stdin'));
         await pipeline(Readable.from([copyRows(stored)]), copy);
@@ -143,7 +193,7 @@ export class EventStore {
   #jobUpdates(jobs: JobStateUpdate[]): CompiledQuery[] {
     const now = new Date().toISOString();
     return [...jobs]
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .sort(byJobId)
       .map((job) => {
         let update = this.#db
           .updateTable('jobs')
@@ -234,10 +284,6 @@ function fencedJobs(jobs: readonly JobStateUpdate[], updated: readonly { id: str
   return new Set(jobs.filter((job) => job.epoch !== undefined && !current.has(job.id)).map((job) => job.id));
 }
 
-/**
- * One statement per chunk with seven array parameters, unnested server-side: Postgres parses a few
- * large arrays far faster than thousands of individual bind parameters (see test/bench/store.ts).
- */
 interface EventRow {
   jobId: string;
   seq: number;
@@ -268,31 +314,46 @@ function copyField(value: string | number | null): string {
   return String(value).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-function copyRows(events: StoredEvent[]): string {
+function copyRows(rows: EventRow[]): string {
   let text = '';
-  for (const stored of events) {
-    const row = toRow(stored);
+  for (const row of rows) {
     text += `${[row.jobId, row.seq, row.type, row.at, row.body, row.raw, row.hash].map(copyField).join('\t')}\n`;
   }
   return text;
 }
 
-async function insertEvents(db: Kysely<Database>, events: StoredEvent[]): Promise<void> {
-  const rows = events.map(toRow);
-  const jobIds = rows.map((r) => r.jobId);
-  const seqs = rows.map((r) => r.seq);
-  const types = rows.map((r) => r.type);
-  const ats = rows.map((r) => r.at);
-  const bodies = rows.map((r) => r.body);
-  const raws = rows.map((r) => r.raw);
-  const hashes = rows.map((r) => r.hash);
-  await sql`
-    insert into events (job_id, seq, type, at, event, raw, hash)
+/**
+ * The events as the rows of a select (`e`), from seven array parameters unnested server-side: Postgres parses a
+ * few large arrays far faster than thousands of individual bind parameters (see test/bench/store.ts).
+ */
+function unnestedRows(rows: EventRow[]): RawBuilder<unknown> {
+  return sql`
     select * from unnest(
-      ${jobIds}::text[], ${seqs}::int[], ${types}::text[], ${ats}::timestamptz[],
-      ${bodies}::jsonb[], ${raws}::jsonb[], ${hashes}::text[]
-    )
-    on conflict (job_id, seq) do nothing`.execute(db);
+      ${rows.map((r) => r.jobId)}::text[], ${rows.map((r) => r.seq)}::int[], ${rows.map((r) => r.type)}::text[],
+      ${rows.map((r) => r.at)}::timestamptz[], ${rows.map((r) => r.body)}::jsonb[], ${rows.map((r) => r.raw)}::jsonb[],
+      ${rows.map((r) => r.hash)}::text[]
+    ) as e(job_id, seq, type, at, event, raw, hash)`;
+}
+
+async function insertEvents(db: Kysely<Database>, rows: EventRow[]): Promise<void> {
+  await sql`insert into events (job_id, seq, type, at, event, raw, hash) ${unnestedRows(rows)} on conflict (job_id, seq) do nothing`.execute(db);
+}
+
+/** The job columns a batch sets only when its update carries them (a null among them is written as null). */
+function optionalColumns(job: JobStateUpdate): string {
+  const { result, error, device, gpuSeconds, finishedAt } = job;
+  // JSON.stringify leaves out the undefined ones: those columns keep what they hold.
+  return JSON.stringify({ result, error, device, gpuSeconds, finishedAt });
+}
+
+function bytesOf(rows: readonly EventRow[]): number {
+  let bytes = 0;
+  for (const row of rows) bytes += row.body.length + (row.raw?.length ?? 0);
+  return bytes;
+}
+
+function byJobId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 export function withRaw(event: JobEvent, raw: unknown): JobEvent {

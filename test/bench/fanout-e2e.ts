@@ -2,8 +2,8 @@
  * End-to-end fan-out: the Nerox simulator → the bridge on Postgres → clients in several processes, against the
  * same clients on a bare-uWS stand-in in the same run; then a connection storm on a running job, and where the
  * bridge's pipeline spends its time. `BENCH_FANOUT_SCALE` (e.g. 0.1) scales the client counts down for a quick run,
- * `BENCH_FANOUT_WINDOW_S` the steady window, `BENCH_FANOUT_PROCESSES` the client processes; BENCH_QUICK=1 leaves
- * README alone.
+ * `BENCH_FANOUT_WINDOW_S` the steady window, `BENCH_FANOUT_PROCESSES` the client processes, `BENCH_FANOUT_ONLY`
+ * (e.g. `1000x20,5000x20`) picks loads; BENCH_QUICK=1 or BENCH_FANOUT_ONLY leaves README alone.
  */
 import { cpus, loadavg } from 'node:os';
 import { freshPostgresDatabase } from '../helpers/services.js';
@@ -19,10 +19,11 @@ const STORM = Math.round(3000 * SCALE);
 const CLIENT_BOUND = 0.9;
 
 const LOADS: Array<[clients: number, rate: number]> = [[1000, 20], [5000, 20], [5000, 100], [10_000, 5]];
+const ONLY = process.env.BENCH_FANOUT_ONLY?.split(',');
 
 const loads: Load[] = LOADS.map(([clients, rate], i) => ({
   clients: Math.max(PROCESSES, Math.round(clients * SCALE)), rate, processes: PROCESSES, windowMs: WINDOW_MS, storm: i === 0 ? STORM : 0,
-}));
+})).filter((_, i) => ONLY === undefined || ONLY.includes(`${LOADS[i]![0]}x${LOADS[i]![1]}`));
 
 const loadAtStart = loadavg()[0]!;
 const database = await freshPostgresDatabase();
@@ -87,4 +88,4 @@ const report = [
   "The bridge's pipeline stages over the whole run (its /metrics, histogram buckets interpolated):", '', stages,
 ].join('\n');
 console.log(report);
-if (process.env.BENCH_QUICK !== '1') await replaceSection('fanout-e2e', `Latest full run:\n\n${report}`);
+if (process.env.BENCH_QUICK !== '1' && ONLY === undefined) await replaceSection('fanout-e2e', `Latest full run:\n\n${report}`);
