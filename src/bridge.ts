@@ -33,6 +33,8 @@ export interface Bridge {
   port: number;
   config: Config;
   database: DatabaseHandle;
+  /** The node's event store: its query count tells how many reads sockets shared. */
+  events: EventStore;
   jobService: JobService;
   server: RunningServer;
   /** A key created on first start because none was configured; shown once. */
@@ -173,6 +175,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     port: server.port,
     config,
     database,
+    events,
     jobService,
     server,
     createdApiKey,

@@ -66,11 +66,12 @@ const ratios = table(
 );
 const stormRuns = results.filter(({ standin }) => standin.storm);
 const storm = table(
-  ['load', 'server', 'storm sockets connected', 'connected clients p99 steady → storm ms', 'storm ÷ steady (≤ 2×)', 'loop delay max in storm ms (< 100)', 'delivered / offered in storm'],
+  ['load', 'server', 'storm sockets connected', 'connected clients p99 steady → storm ms', 'storm ÷ steady (≤ 2×)', 'loop delay max in storm ms (< 100)', 'delivered / offered in storm', 'storm clients: CPU cores'],
   stormRuns.flatMap(({ load, standin, bridge }) =>
     ([['bare uWS', standin], ['bridge', bridge]] as const).map(([server, run]) => [
       `${load.clients} × ${load.rate} + ${load.storm} in 2 s`, server, `${run.storm!.connected}`, `${ms(run.steady.p99)} → ${ms(run.storm!.p99)}`,
       ratio(run.storm!.p99, run.steady.p99), ms(run.storm!.loopMaxMs), `${run.storm!.delivered} / ${run.storm!.offered}`,
+      run.storm!.stormClientCores.toFixed(2),
     ]),
   ),
 );

@@ -4,9 +4,8 @@
  * client library: `ws` speaks just enough WebSocket over a raw TCP socket to count frames until the
  * server's close frame; `http` counts the lines of a streamed response. Prints the count and the seconds.
  */
-import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
-import { connect } from 'node:net';
+import { openRawWebSocket } from './raw-websocket.js';
 
 const [mode, address] = process.argv.slice(2);
 const url = new URL(address!);
@@ -21,24 +20,11 @@ const CLOSE_OPCODE = 0x8;
 
 /** Counts data frames: reads each frame's header for its length and skips the payload without looking at it. */
 function countFrames(): void {
-  const socket = connect(Number(url.port), url.hostname);
-  socket.write(
-    `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  );
   let pending: Buffer = Buffer.alloc(0);
-  let upgraded = false;
   let skip = 0;
   let frames = 0;
-  socket.on('data', (chunk: Buffer) => {
-    let data = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
-    if (!upgraded) {
-      const end = data.indexOf('\r\n\r\n');
-      if (end < 0) return void (pending = data);
-      if (!data.subarray(0, 12).toString().includes('101')) throw new Error(`upgrade refused: ${data.subarray(0, end)}`);
-      upgraded = true;
-      data = data.subarray(end + 4);
-    }
+  const onData = (chunk: Buffer): void => {
+    const data = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
     let at = Math.min(skip, data.length);
     skip -= at;
     while (skip === 0 && at + 2 <= data.length) {
@@ -55,7 +41,17 @@ function countFrames(): void {
       at = Math.min(end, data.length);
     }
     pending = skip === 0 ? Buffer.from(data.subarray(at)) : Buffer.alloc(0);
-  });
+  };
+  const socket = openRawWebSocket(
+    address!,
+    (upgraded, rest) => {
+      upgraded.on('data', onData);
+      if (rest.length > 0) onData(rest);
+    },
+    (answer) => {
+      throw new Error(`upgrade refused: ${answer}`);
+    },
+  );
   socket.on('close', () => report(frames));
 }
 

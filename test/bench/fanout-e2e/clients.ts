@@ -1,15 +1,15 @@
 /**
  * One client process of the end-to-end fan-out bench: opens sockets, parses every message as a real client does,
- * and records, for the sockets of one group and the messages whose vendor timestamp falls in a window, the latency
- * from that timestamp to arrival, each seq's first and last arrival (for the cross-client skew) and seq gaps.
+ * and records, for the messages whose vendor timestamp falls in a window, the latency from that timestamp to
+ * arrival, each seq's first and last arrival (for the cross-client skew) and seq gaps. A connection storm's
+ * sockets are opened elsewhere (`storm-clients.ts`), so these measure only the sockets already connected.
  */
 import WebSocket from 'ws';
 import { LatencyHistogram, type SparseHistogram } from './stats.js';
 
-export type Group = 'base' | 'storm';
 export type ClientRequest =
-  | { type: 'connect'; url: string; count: number; group: Group; spreadMs: number }
-  | { type: 'window'; name: string; group: Group; from: number; to: number }
+  | { type: 'connect'; url: string; count: number }
+  | { type: 'window'; name: string; from: number; to: number }
   | { type: 'report'; name: string };
 export interface WindowReport {
   received: number;
@@ -25,7 +25,6 @@ export type ClientReply = { type: 'connected'; opened: number; failed: number } 
 const CONCURRENT_HANDSHAKES = 200;
 
 interface Window {
-  group: Group;
   from: number;
   to: number;
   received: number;
@@ -41,7 +40,7 @@ const sockets: WebSocket[] = [];
 const reply = (message: ClientReply) => process.send!(message);
 const now = () => performance.timeOrigin + performance.now();
 
-function onMessage(group: Group, lastSeq: { value: number }, data: WebSocket.RawData): void {
+function onMessage(lastSeq: { value: number }, data: WebSocket.RawData): void {
   const arrived = now();
   const message = JSON.parse(String(data));
   if (message.type !== 'progress') return;
@@ -50,7 +49,7 @@ function onMessage(group: Group, lastSeq: { value: number }, data: WebSocket.Raw
   const gap = lastSeq.value > 0 && seq !== lastSeq.value + 1;
   lastSeq.value = seq;
   for (const window of windows.values()) {
-    if (window.group !== group || sentAt < window.from || sentAt >= window.to) continue;
+    if (sentAt < window.from || sentAt >= window.to) continue;
     window.received++;
     if (gap) window.gaps++;
     window.latency.record(arrived - sentAt);
@@ -60,28 +59,24 @@ function onMessage(group: Group, lastSeq: { value: number }, data: WebSocket.Raw
   }
 }
 
-function open(url: string, group: Group): Promise<boolean> {
+function open(url: string): Promise<boolean> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url);
     const lastSeq = { value: 0 };
-    ws.on('message', (data) => onMessage(group, lastSeq, data));
+    ws.on('message', (data) => onMessage(lastSeq, data));
     ws.once('open', () => resolve(true));
     ws.once('error', () => resolve(false));
     sockets.push(ws);
   });
 }
 
-/** Opens `count` sockets, at most CONCURRENT_HANDSHAKES at a time, or evenly over `spreadMs` when that is set. */
-async function connect(url: string, count: number, group: Group, spreadMs: number): Promise<void> {
+/** Opens `count` sockets, at most CONCURRENT_HANDSHAKES at a time. */
+async function connect(url: string, count: number): Promise<void> {
   const results: Promise<boolean>[] = [];
   const pending = new Set<Promise<boolean>>();
-  const started = now();
   for (let i = 0; i < count; i++) {
-    if (spreadMs > 0) {
-      const due = started + (i * spreadMs) / count;
-      if (due > now()) await new Promise((resolve) => setTimeout(resolve, due - now()));
-    } else if (pending.size >= CONCURRENT_HANDSHAKES) await Promise.race(pending);
-    const opened = open(url, group);
+    if (pending.size >= CONCURRENT_HANDSHAKES) await Promise.race(pending);
+    const opened = open(url);
     pending.add(opened);
     void opened.then(() => pending.delete(opened));
     results.push(opened);
@@ -92,10 +87,10 @@ async function connect(url: string, count: number, group: Group, spreadMs: numbe
 }
 
 process.on('message', (request: ClientRequest) => {
-  if (request.type === 'connect') void connect(request.url, request.count, request.group, request.spreadMs);
+  if (request.type === 'connect') void connect(request.url, request.count);
   else if (request.type === 'window') {
     const window: Window = {
-      group: request.group, from: request.from, to: request.to, received: 0, gaps: 0, latency: new LatencyHistogram(),
+      from: request.from, to: request.to, received: 0, gaps: 0, latency: new LatencyHistogram(),
       arrivals: new Map(), cpuAtStart: process.cpuUsage(), cpuMicros: 0,
     };
     windows.set(request.name, window);

@@ -6,9 +6,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { STREAM_DIALECTS, watchSeqs, type SeqWatcher } from '../../helpers/seq-watcher.js';
 import { startNeroxSim, type VendorSim } from '../../vendors/index.js';
-import type { ClientReply, ClientRequest, Group, WindowReport } from './clients.js';
+import type { ClientReply, ClientRequest, WindowReport } from './clients.js';
 import { forkChild, type Child } from './processes.js';
 import type { ServerReply, ServerRequest, ServerRole } from './server.js';
+import type { StormReply, StormRequest } from './storm-clients.js';
 import { LatencyHistogram, prometheusQuantile, prometheusSum, quantileOf } from './stats.js';
 
 export interface Load {
@@ -45,10 +46,16 @@ export interface RunResult {
   connectMs: number;
   rssPerConnection: number;
   steady: WindowResult;
-  storm?: WindowResult & { connected: number };
+  storm?: WindowResult & StormCounts;
   /** Stage name → [p50, p99] in ms, from the bridge's /metrics. */
   stages?: Record<string, [number, number]>;
   cluster?: ClusterCounts;
+}
+
+export interface StormCounts {
+  connected: number;
+  /** The storm processes' CPU while connecting, in cores over the storm's spread. */
+  stormClientCores: number;
 }
 
 /** Cluster runs, at the end of the run. */
@@ -73,12 +80,14 @@ export interface Cluster {
 const SETTLE_MS = 3000;
 const DRAIN_MS = 2000;
 const STORM_SPREAD_MS = 2000;
+const STORM_PROCESSES = 2;
 const STARTUP_TIMEOUT_MS = 60_000;
 const KEY = 'acme-key-0123456789';
 const TSP = [[0, 3, 4, 2], [3, 0, 2, 5], [4, 2, 0, 3], [2, 5, 3, 0]];
 
 type ServerChild = Child<ServerRequest, ServerReply>;
 type ClientChild = Child<ClientRequest, ClientReply>;
+type StormChild = Child<StormRequest, StormReply>;
 
 async function post(url: string, body: unknown, key: string): Promise<any> {
   const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
@@ -102,10 +111,20 @@ async function startJob(role: ServerRole, server: ServerChild, port: number, sim
 }
 
 /** Client process i connects to `urls[i % urls.length]`. */
-async function connectAll(clients: ClientChild[], urls: string[], total: number, group: Group, spreadMs: number): Promise<number> {
-  clients.forEach((client, i) => client.send({ type: 'connect', url: urls[i % urls.length]!, count: share(total, clients.length, i), group, spreadMs }));
+async function connectAll(clients: ClientChild[], urls: string[], total: number): Promise<number> {
+  clients.forEach((client, i) => client.send({ type: 'connect', url: urls[i % urls.length]!, count: share(total, clients.length, i) }));
   const replies = await Promise.all(clients.map((client) => client.next('connected', 10 * STARTUP_TIMEOUT_MS)));
   return replies.reduce((sum, reply) => sum + reply.opened, 0);
+}
+
+/** The storm: `total` sockets from the storm processes, evenly over STORM_SPREAD_MS, process i on `urls[i % urls.length]`. */
+async function storm(stormers: StormChild[], urls: string[], total: number): Promise<StormCounts> {
+  stormers.forEach((stormer, i) => stormer.send({ type: 'connect', url: urls[i % urls.length]!, count: share(total, stormers.length, i), spreadMs: STORM_SPREAD_MS }));
+  const replies = await Promise.all(stormers.map((stormer) => stormer.next('connected', 10 * STARTUP_TIMEOUT_MS)));
+  return {
+    connected: replies.reduce((sum, reply) => sum + reply.opened, 0),
+    stormClientCores: replies.reduce((sum, reply) => sum + reply.cpuMicros, 0) / (STORM_SPREAD_MS * 1000),
+  };
 }
 
 const share = (total: number, parts: number, i: number) => Math.floor(total / parts) + (i < total % parts ? 1 : 0);
@@ -121,12 +140,12 @@ async function markAll(servers: ServerChild[], atEdge?: () => Promise<void>) {
  * its start and end), waits it out, merges.
  */
 async function measureWindow(
-  name: string, group: Group, windowMs: number, sim: VendorSim, simJobId: string, connectedInGroup: number,
+  name: string, windowMs: number, sim: VendorSim, simJobId: string, connected: number,
   servers: ServerChild[], clients: ClientChild[], hooks: { during?: () => Promise<unknown>; atEdge?: () => Promise<void> } = {},
 ): Promise<WindowResult> {
   const from = Date.now();
   const to = from + windowMs;
-  for (const client of clients) client.send({ type: 'window', name, group, from, to });
+  for (const client of clients) client.send({ type: 'window', name, from, to });
   const before = await markAll(servers, hooks.atEdge);
   await Promise.all([sleep(windowMs), hooks.during?.()]);
   const after = await markAll(servers, hooks.atEdge);
@@ -151,7 +170,7 @@ async function measureWindow(
   }).length;
   return {
     emitted,
-    offered: emitted * connectedInGroup,
+    offered: emitted * connected,
     delivered: reports.reduce((sum, report) => sum + report.received, 0),
     p50: latency.quantile(0.5), p99: latency.quantile(0.99), p999: latency.quantile(0.999),
     skewP99: quantileOf([...arrivals.values()].map(([first, last]) => last - first), 0.99),
@@ -217,6 +236,7 @@ export async function runLoad(role: ServerRole, load: Load, databaseUrl: string,
   const sim = await startNeroxSim({ job: { events: load.rate * 3600, intervalMs: 1000 / load.rate } });
   const servers: ServerChild[] = [];
   const clients: ClientChild[] = Array.from({ length: load.processes }, () => forkChild('./clients.ts', []));
+  const stormers: StormChild[] = Array.from({ length: load.storm > 0 ? STORM_PROCESSES : 0 }, () => forkChild('./storm-clients.ts', []));
   const watchers: SeqWatcher[] = [];
   try {
     const ports = await startServers(role, databaseUrl, sim, cluster, servers);
@@ -230,27 +250,27 @@ export async function runLoad(role: ServerRole, load: Load, databaseUrl: string,
     await sleep(1000);
     const rssBefore = await totalRss(servers);
     const connectStart = Date.now();
-    const connected = await connectAll(clients, streamUrls, load.clients, 'base', 0);
+    const connected = await connectAll(clients, streamUrls, load.clients);
     const connectMs = Date.now() - connectStart;
     const rssAfter = await totalRss(servers);
     await sleep(SETTLE_MS);
-    const steady = await measureWindow('steady', 'base', load.windowMs, sim, simJobId, connected, servers, clients, { ...(cluster && { atEdge: cluster.atSteadyEdge }) });
+    const steady = await measureWindow('steady', load.windowMs, sim, simJobId, connected, servers, clients, { ...(cluster && { atEdge: cluster.atSteadyEdge }) });
     const result: RunResult = { connected, connectMs, rssPerConnection: (rssAfter - rssBefore) / connected, steady };
     if (load.storm > 0) {
-      let stormConnected = 0;
-      const storm = await measureWindow('storm', 'base', STORM_SPREAD_MS + DRAIN_MS, sim, simJobId, connected, servers, clients, {
+      let counts: StormCounts | undefined;
+      const window = await measureWindow('storm', STORM_SPREAD_MS + DRAIN_MS, sim, simJobId, connected, servers, clients, {
         during: async () => {
-          stormConnected = await connectAll(clients, streamUrls, load.storm, 'storm', STORM_SPREAD_MS);
+          counts = await storm(stormers, streamUrls, load.storm);
         },
       });
-      result.storm = { ...storm, connected: stormConnected };
+      result.storm = { ...window, ...counts! };
     }
     if (role !== 'standin') result.stages = await stageQuantiles(ports[0]!);
     if (cluster) result.cluster = await clusterCounts(ports, watchers);
     return result;
   } finally {
     for (const watcher of watchers) watcher.close();
-    await Promise.all(clients.map((client) => client.stop()));
+    await Promise.all([...clients, ...stormers].map((client) => client.stop()));
     await Promise.all(servers.map((server) => server.stop()));
     await sim.close();
   }
