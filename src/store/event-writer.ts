@@ -41,9 +41,11 @@ const MAX_LINKS = 32;
 
 export interface EventWriterOptions {
   /**
-   * How long a partial batch waits on an idle lane. 0 (the default): until the event loop's next turn, so the
-   * events that arrived together commit together without a timer adding its delay to every idle-time event.
-   * Either way, events that arrive while a batch is committing wait for it and form the next batch.
+   * How long a partial batch waits on an idle lane. 0 (the default): until the code that appended it returns (a
+   * microtask), so the events emitted together commit together and neither a timer nor a turn of the event loop
+   * adds its delay: at a high fan-out a turn can wait tens of ms behind uWS's sends (measured at 5000 clients ×
+   * 20 events/s, seq → committed p50 37 ms when waiting for the next turn, 9.6 ms without). Either way, events
+   * that arrive while a batch is committing wait for it and form the next batch.
    */
   flushIntervalMs: number;
   maxBatchEvents: number;
@@ -59,7 +61,9 @@ const MAX_RETRY_DELAY_MS = 5_000;
 /** Events of the jobs that hash to one lane; a lane has at most one batch in flight. */
 interface Lane {
   queue: Pending[];
-  timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  timer: NodeJS.Timeout | undefined;
+  /** A flush is queued as a microtask (flushIntervalMs 0). */
+  flushSoon: boolean;
   flushing: Promise<void> | undefined;
 }
 
@@ -85,7 +89,7 @@ export class EventWriter {
   constructor(store: EventStore, options: EventWriterOptions) {
     this.#store = store;
     this.#options = options;
-    this.#lanes = Array.from({ length: options.concurrency }, () => ({ queue: [], timer: undefined, flushing: undefined }));
+    this.#lanes = Array.from({ length: options.concurrency }, () => ({ queue: [], timer: undefined, flushSoon: false, flushing: undefined }));
   }
 
   append(stored: StoredEvent, job: JobStateUpdate, traceContext: Context = context.active()): Promise<AppendOutcome> {
@@ -106,7 +110,7 @@ export class EventWriter {
   }
 
   /**
-   * A full batch goes at once; a partial one waits for the flush interval (or the loop's next turn), or for the
+   * A full batch goes at once; a partial one waits for the flush interval (or the current task's end), or for the
    * lane's batch in flight to finish, so events arriving meanwhile join it instead of costing a transaction each.
    */
   #schedule(lane: Lane): void {
@@ -116,18 +120,23 @@ export class EventWriter {
       lane.flushing = this.#flush(lane);
       return;
     }
-    if (lane.timer) return;
+    if (lane.timer || lane.flushSoon) return;
     const flushNow = (): void => {
       lane.timer = undefined;
-      if (!lane.flushing) lane.flushing = this.#flush(lane);
+      lane.flushSoon = false;
+      // A full batch may have gone meanwhile; what it left waits for its end.
+      if (!lane.flushing && lane.queue.length > 0) lane.flushing = this.#flush(lane);
     };
-    lane.timer = this.#options.flushIntervalMs === 0 ? setImmediate(flushNow) : setTimeout(flushNow, this.#options.flushIntervalMs);
+    if (this.#options.flushIntervalMs > 0) lane.timer = setTimeout(flushNow, this.#options.flushIntervalMs);
+    else {
+      lane.flushSoon = true;
+      queueMicrotask(flushNow);
+    }
   }
 
   #cancelTimer(lane: Lane): void {
     if (lane.timer === undefined) return;
-    if (this.#options.flushIntervalMs === 0) clearImmediate(lane.timer as NodeJS.Immediate);
-    else clearTimeout(lane.timer as NodeJS.Timeout);
+    clearTimeout(lane.timer);
     lane.timer = undefined;
   }
 
