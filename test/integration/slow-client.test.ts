@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths.js';
-import { api, openTestStore, range, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
+import { api, range, TENANT_KEYS, useTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { collect } from '../helpers/ws-client.js';
 
 const LIMIT_BYTES = 512 * 1024;
@@ -23,30 +23,22 @@ function stalledClient(url: string, stallS: number): Promise<{ seqs: number[]; c
   });
 }
 
+/** Progress as fast as the solver can report, each with a 20 000-vertex cut: megabytes a second. */
+function maxCutEdges(n: number): number[][] {
+  return range(0, n - 1).map((i) => [i, (i + 1) % n, 1 + (i % 7)]);
+}
+
 describe('a subscriber too slow for the live stream', () => {
-  let store: StoreHandle;
-  let bridge: TestBridge;
-
-  before(async () => {
-    store = await openTestStore('postgres');
-    bridge = await startTestBridge(store, {
-      configure: (config) => {
-        config.limits.maxWsBackpressureBytes = LIMIT_BYTES;
-        // Progress as fast as the solver can report, each with a 1 000-city tour: megabytes a second.
-        config.solver.progressIntervalMs = 1;
-      },
-    });
-  });
-
-  after(async () => {
-    await bridge.close();
-    await store.dispose();
+  const suite = useTestBridge('postgres', {
+    configure: (config) => {
+      config.limits.maxWsBackpressureBytes = LIMIT_BYTES;
+      config.solver.progressIntervalMs = 1;
+    },
   });
 
   test('is closed with 4008 and the reason, resumes with ?after= without loss, and the others get everything', async () => {
-    const n = 20_000;
-    const edges = range(0, n - 1).map((i) => [i, (i + 1) % n, 1 + (i % 7)]);
-    const submitted = await api(bridge.http, 'POST', '/v1/optimize/maxcut', { key: TENANT_KEYS.acme, body: { edges, time_limit_s: 12, seed: 2 } });
+    const { bridge } = suite;
+    const submitted = await api(bridge.http, 'POST', '/v1/optimize/maxcut', { key: TENANT_KEYS.acme, body: { edges: maxCutEdges(20_000), time_limit_s: 12, seed: 2 } });
     const jobId = submitted.body.job_id as string;
     // The stalled client starts at the live point: one that asked for history would still be catching up when it
     // stalls (on a busy machine Python starts late), and catch-up waits for a reader rather than closing it.
@@ -70,23 +62,11 @@ describe('a subscriber too slow for the live stream', () => {
 });
 
 describe('a subscriber still behind when its job ends', () => {
-  let store: StoreHandle;
-  let bridge: TestBridge;
-
-  before(async () => {
-    store = await openTestStore('postgres');
-    bridge = await startTestBridge(store, { configure: (config) => void (config.solver.progressIntervalMs = 1) });
-  });
-
-  after(async () => {
-    await bridge.close();
-    await store.dispose();
-  });
+  const suite = useTestBridge('postgres', { configure: (config) => void (config.solver.progressIntervalMs = 1) });
 
   test('gets every event, the terminal one included, before the close', async () => {
-    const n = 20_000;
-    const edges = range(0, n - 1).map((i) => [i, (i + 1) % n, 1 + (i % 7)]);
-    const submitted = await api(bridge.http, 'POST', '/v1/optimize/maxcut', { key: TENANT_KEYS.acme, body: { edges, time_limit_s: 4, seed: 3 } });
+    const { bridge } = suite;
+    const submitted = await api(bridge.http, 'POST', '/v1/optimize/maxcut', { key: TENANT_KEYS.acme, body: { edges: maxCutEdges(20_000), time_limit_s: 4, seed: 3 } });
     const jobId = submitted.body.job_id as string;
     // Stalled past the job's end, with megabytes unsent: more than the kernel's buffers hold, less than the limit.
     const slow = await stalledClient(streamUrl(bridge, jobId), 9);
