@@ -52,7 +52,7 @@ const CreatedKey = Type.Composite([Type.Object({ key: Type.String({ description:
 
 /**
  * Managed API keys for operators: list, create (the secret is shown once) and revoke. A revoked key stops
- * working within a second everywhere, and its open sockets close with 4001 (socket/credential-watch.ts).
+ * working within a second everywhere, and its open sockets close with 4001 (socket/sweep.ts).
  */
 export function mountAdminRoutes(ctx: ServerContext, tenants: TenantRepository, adminKey: string | null): void {
   const options = routeOptionsFor(ctx, errorBody, { tag: 'admin', errorSchema: CODED_ERROR });

@@ -20,7 +20,7 @@ import { LocalSocketCounts, type SocketCounts } from './socket/socket-counts.js'
 import { mountApiDocs } from './api-docs/routes.js';
 import { allowedMethods, writeJson } from './http.js';
 import { recordingApp, registryOf, type RouteRegistry } from './route-registry.js';
-import { watchCredentials } from './socket/credential-watch.js';
+import { sweepSockets } from './socket/sweep.js';
 import { endWith } from './socket-io.js';
 import type { NativeUws, us_listen_socket } from './uws.js';
 
@@ -98,7 +98,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   mountSeriesRoutes(ctx, deps.db);
   mountAdminRoutes(ctx, deps.tenants, config.adminKey);
   mountDashboardRoutes(app);
-  const stopWatchingKeys = watchCredentials(ctx);
+  const stopSweeping = sweepSockets(ctx);
   for (const dialect of deps.dialects) dialect.mount(ctx);
   mountApiDocs(ctx);
   registryOf(app).describe('options', '/*', { docs: { summary: 'CORS preflight: 204 with the allowed origin\'s headers, 403 for any other origin', access: 'none', responses: {} } });
@@ -149,7 +149,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
     close() {
       unsubscribe();
-      stopWatchingKeys();
+      stopSweeping();
       if (!ctx.draining) uws.us_listen_socket_close(listenSocket);
       // Also drops open sockets; the installed uWS has App.close although its typings predate it.
       (bare as unknown as { close(): void }).close();

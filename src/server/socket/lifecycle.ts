@@ -11,6 +11,8 @@ import type { WebSocket, WebSocketBehavior } from '../uws.js';
 
 /** What every bridge socket carries from its upgrade on, whatever its dialect. */
 export interface LifecycleState extends SocketState {
+  /** The handler's dialect, for the sweep's logs and metrics. */
+  readonly dialect: string;
   /** The route's `:id`, when its pattern has one. */
   readonly param: string;
   /** Handed to admission, then dropped: an open socket keeps only what it needs. */
@@ -57,14 +59,7 @@ export interface SocketHandler<S extends LifecycleState> {
   readonly docs: SocketDocs;
 }
 
-/**
- * A subscriber whose send buffer passes `limits.maxWsBackpressureBytes` is closed with this code and a reason
- * naming the limit, so it knows to resume (`?after=`, `afterEventId`) rather than take the end for a normal one.
- */
-export const SLOW_CONSUMER_CLOSE = 4008;
-/** How often send buffers are checked. */
-const SLOW_CONSUMER_CHECK_MS = 250;
-/** Room above the limit for what one check interval can bring; past it uWS drops the socket at once (1006). */
+/** Room above the limit for what one sweep interval can bring (`sweep.ts`); past it uWS drops the socket at once (1006). */
 const BACKPRESSURE_HEADROOM_BYTES = 8 * 1024 * 1024;
 
 export const CLOSE_CODES: Record<string, number> = {
@@ -97,16 +92,6 @@ function hardPayloadCap(limit: number): number {
 /** Mounts one socket route (several patterns may share one handler and one per-key count). */
 export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patterns: readonly string[], handler: SocketHandler<S>): void {
   const { maxWsPayloadBytes, maxWsBackpressureBytes } = ctx.config.limits;
-  const open = new Set<WebSocket<S>>();
-  // A live topic publish does not wait for a slow reader: the buffer is what tells, and it is checked here.
-  setInterval(() => {
-    for (const ws of open) {
-      if (ws.getBufferedAmount() <= maxWsBackpressureBytes) continue;
-      ctx.log(`${handler.dialect} socket closed as a slow consumer: over ${maxWsBackpressureBytes} bytes unsent`);
-      instruments.slowConsumerCloses.add(1, { dialect: handler.dialect });
-      endWith(ws, null, SLOW_CONSUMER_CLOSE, `slow consumer: over ${maxWsBackpressureBytes} bytes unsent; resume from your last seq`);
-    }
-  }, SLOW_CONSUMER_CHECK_MS).unref();
 
   /** Key, then the handler's checks, then the key's socket limit: a refusal is the dialect's frame and code. */
   const admit = async (ws: WebSocket<S>): Promise<void> => {
@@ -132,7 +117,6 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
       state.releaseCount = release;
     }
     state.started = true;
-    open.add(ws);
     instruments.clientsConnected.add(1, { dialect: handler.dialect, node: ctx.config.cluster.nodeId });
     state.span = tracer.startSpan('ws session', { kind: SpanKind.SERVER, attributes: { 'optbridge.dialect': handler.dialect, ...(state.param && { 'optbridge.job_id': state.param }) } });
     if (handler.pingIntervalS) state.timers.push(setInterval(() => !state.closed && ws.ping(), handler.pingIntervalS * 1000));
@@ -151,7 +135,7 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
 
   const behavior: WebSocketBehavior<S> = {
     maxPayloadLength: hardPayloadCap(maxWsPayloadBytes),
-    // The check above closes a slow subscriber with a reason first; uWS drops one that outruns even the
+    // The sweep closes a slow subscriber with a reason first; uWS drops one that outruns even the
     // headroom, as a subscriber past its limit would otherwise silently miss published events.
     maxBackpressure: maxWsBackpressureBytes + BACKPRESSURE_HEADROOM_BYTES,
     closeOnBackpressureLimit: 1,
@@ -168,6 +152,7 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
       if (ctx.config.accessLog) ctx.log(accessLine('GET', req.getUrl(), query, 101, 0));
       const credential = credentialOf(query, req.getHeader('authorization'));
       const base: LifecycleState = {
+        dialect: handler.dialect,
         closed: false,
         drainWaiters: [],
         param: decodeParam(req.getParameter(0) ?? ''),
@@ -214,7 +199,6 @@ export function mountSocket<S extends LifecycleState>(ctx: ServerContext, patter
       for (const timer of state.timers) clearInterval(timer);
       state.releaseCount?.();
       if (!state.started) return;
-      open.delete(ws);
       instruments.clientsConnected.add(-1, { dialect: handler.dialect, node: ctx.config.cluster.nodeId });
       handler.close(ws);
       state.span?.end();
