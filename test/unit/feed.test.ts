@@ -19,7 +19,7 @@ test('catch-up backs off while the store lags behind the live topic, and stops w
       },
     },
     // Live is always past what the store returns, as while a batch is still committing.
-    fanout: { join: () => false },
+    fanout: { join: () => false, lastSeq: () => 1 },
   } as unknown as ServerContext;
   const ws = { getUserData: () => state } as unknown as WebSocket<SocketState>;
   const feed: Feed = {
