@@ -1,5 +1,4 @@
 import { asBridgeError, BridgeError, invalid } from '../../src/core/errors.js';
-import { JOB_ID_PATTERN } from '../../src/core/ids.js';
 import { FINAL_JOB_STATUSES, type Job } from '../../src/core/job.js';
 import { topicOf } from '../../src/hub/fanout.js';
 import type { ServerContext } from '../../src/server/context.js';
@@ -104,7 +103,8 @@ async function subscribe(ctx: ServerContext, ws: Ws, jobId: string, afterEventId
     throw invalid(`Subscription limit reached: at most ${MAX_SUBSCRIPTIONS} jobs per connection; unsubscribe from one first`, { jobId });
   }
   // Another tenant's job is looked up like an unknown one, so the answer cannot tell them apart.
-  const job = JOB_ID_PATTERN.test(jobId) ? await ctx.jobs.getForTenant(jobId, state.tenantId!) : undefined;
+  // Its status and last seq, not its problem (up to 8 MB), which a subscription never needs.
+  const job = await ctx.jobs.summaryForTenant(jobId, state.tenantId!);
   if (!job) throw new BridgeError('not_found', 'Job not found', { jobId });
   if (state.closed) return;
   const feed = newFeed(ctx, ws, jobId, afterEventId !== undefined && state.replaySpeed === null);
@@ -160,11 +160,11 @@ function newFeed(ctx: ServerContext, ws: Ws, jobId: string, historyAsReplay: boo
  * The job row and its events commit in one transaction, so `job.lastSeq` is exactly what the store held
  * when the job was read. A finished job still sends its terminal event to a subscriber from "now".
  */
-function livePoint(job: Job): number {
+function livePoint(job: Pick<Job, 'status' | 'lastSeq'>): number {
   return FINAL_JOB_STATUSES.has(job.status) ? Math.max(0, job.lastSeq - 1) : job.lastSeq;
 }
 
-async function follow(ctx: ServerContext, ws: Ws, feed: Feed, job: Job, afterEventId: number | undefined): Promise<void> {
+async function follow(ctx: ServerContext, ws: Ws, feed: Feed, job: Pick<Job, 'status' | 'lastSeq'>, afterEventId: number | undefined): Promise<void> {
   const speed = ws.getUserData().replaySpeed;
   if (speed === null) return catchUpThenJoin(ctx, ws, feed, afterEventId ?? livePoint(job));
   const played = await replay(ctx, ws, feed, afterEventId ?? 0, speed);
