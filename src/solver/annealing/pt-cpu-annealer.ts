@@ -114,7 +114,7 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
       const delta = up ? f[i]! : -f[i]!;
       if (delta > 0) {
         const chance = table === null ? Math.exp(-delta * beta) : delta < table.length ? table[delta]! : 0;
-        if (hashUniformFrom(row, i) >= chance) continue;
+        if (chance === 0 || hashUniformFrom(row, i) >= chance) continue;
       }
       x[i] = up ? 1 : 0;
       energy += delta;
