@@ -56,12 +56,16 @@ export interface PtStart {
 
 /** The seeded start both devices share: random states and the keys of every replica's draws. */
 export function ptStart(seed: number, replicas: number, n: number): PtStart {
-  const keys = new Uint32Array(replicas);
+  const keys = Uint32Array.from({ length: replicas }, (_, r) => seedWords(seed, r)[0]!);
+  return { keys, exchangeKey: seedWords(seed, replicas)[0]!, x: ptStates(seed, replicas, n, 0) };
+}
+
+/** Random states for every replica, replica after replica: attempt 0 is the start, later attempts are restarts. */
+export function ptStates(seed: number, replicas: number, n: number, attempt: number): Uint8Array {
   const x = new Uint8Array(replicas * n);
   for (let r = 0; r < replicas; r++) {
-    const words = seedWords(seed, r);
-    keys[r] = words[0]!;
-    for (let i = 0; i < n; i++) x[r * n + i] = hashUniform(words[1]!, i, 0) < 0.5 ? 1 : 0;
+    const key = seedWords(seed, r)[1]!;
+    for (let i = 0; i < n; i++) x[r * n + i] = hashUniform(key, i, attempt) < 0.5 ? 1 : 0;
   }
-  return { keys, exchangeKey: seedWords(seed, replicas)[0]!, x };
+  return x;
 }
