@@ -2,7 +2,7 @@ import { type BinaryModel, isIntegral, localFields, modelEnergy } from './binary
 import { hashRow, hashUniform, hashUniformFrom } from './counter-hash.js';
 import { CpuAnnealer } from './cpu-annealer.js';
 import type { EngineOptions } from './engine.js';
-import { type PtSchedule, acceptSwap, ptSchedule, ptStart, ptStates } from './pt-schedule.js';
+import { PtRestarts, type PtSchedule, acceptSwap, ptSchedule, ptStart, ptStates } from './pt-schedule.js';
 
 const SPIN_TRIES_PER_EPOCH = 1 << 18;
 /** Sweeps between exact recomputations of a replica's fields: often enough that float drift stays far below any energy gap. */
@@ -11,12 +11,6 @@ const RESYNC_SWEEPS = 64;
 const MAX_EXPONENT = 20;
 /** Longest acceptance table: where whole-number changes are large against the temperatures, e^(-Δ/T) is computed instead. */
 const MAX_TABLE = 4096;
-/**
- * Sweeps the ladder may go without lowering its lowest energy before it starts again from random states. On G-set G22
- * a ladder that found the best cut did so within about 4000 sweeps of reaching its final level; one still stuck after
- * that stays stuck, and a fresh ladder has the same chance again.
- */
-const RESTART_AFTER_SWEEPS = 4000;
 
 /**
  * Parallel tempering over x ∈ {0,1}ⁿ on the CPU: in-order Metropolis sweeps that keep every local
@@ -38,10 +32,7 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
   readonly #seed: number;
   #round = 0;
   #resyncedAt = 0;
-  /** Lowest energy any replica has had at an epoch's end since the ladder last started, and when it was reached. */
-  #ladderLowest = Infinity;
-  #ladderImprovedAt = 0;
-  #restarts = 0;
+  readonly #restarts = new PtRestarts();
 
   constructor(model: BinaryModel, options: EngineOptions) {
     const { n } = model;
@@ -98,32 +89,22 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
       }
       this.#round++;
     }
-    if (this.#stalled()) this.#restart();
+    let lowest = Infinity;
+    for (let r = 0; r < replicas; r++) lowest = Math.min(lowest, this.#energy[r]!);
+    if (this.#restarts.due(lowest, this.sweeps)) this.#restart();
     if (this.sweeps - this.#resyncedAt < RESYNC_SWEEPS) return;
     this.#resyncedAt = this.sweeps;
     for (let r = 0; r < replicas; r++) this.#resync(r);
   }
 
-  #stalled(): boolean {
-    let lowest = Infinity;
-    for (let r = 0; r < this.#schedule.replicas; r++) lowest = Math.min(lowest, this.#energy[r]!);
-    if (lowest < this.#ladderLowest) {
-      this.#ladderLowest = lowest;
-      this.#ladderImprovedAt = this.sweeps;
-    }
-    return this.sweeps - this.#ladderImprovedAt >= RESTART_AFTER_SWEEPS;
-  }
-
   /** Every replica starts again from a random state of its own; the best found so far stays. */
   #restart(): void {
     const { n } = this.#model;
-    const states = ptStates(this.#seed, this.#schedule.replicas, n, ++this.#restarts);
+    const states = ptStates(this.#seed, this.#schedule.replicas, n, this.#restarts.count);
     for (let r = 0; r < this.#schedule.replicas; r++) {
       this.#x[r]!.set(states.subarray(r * n, (r + 1) * n));
       this.#resync(r);
     }
-    this.#ladderLowest = Infinity;
-    this.#ladderImprovedAt = this.sweeps;
   }
 
   /** Recomputes fields and energy from scratch, shedding the rounding of many float updates. */

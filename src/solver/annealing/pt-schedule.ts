@@ -49,6 +49,34 @@ export function acceptSwap(tCold: number, tHot: number, eCold: number, eHot: num
   return exponent >= 0 || u < Math.exp(exponent);
 }
 
+/**
+ * Sweeps a ladder may go without lowering its lowest energy before it starts again from random states. On G-set G22
+ * a ladder that found the best cut did so within about 4000 sweeps of reaching its final level; one still stuck after
+ * that stays stuck, and a fresh ladder has the same chance again.
+ */
+const RESTART_AFTER_SWEEPS = 4000;
+
+/** When the replicas should start again from random states (`ptStates`), from their lowest energy after each epoch. */
+export class PtRestarts {
+  /** Restarts so far: the attempt number of the states in use. */
+  count = 0;
+  #lowest = Infinity;
+  #improvedAt = 0;
+
+  /** Whether, with `lowest` the lowest replica energy now, the ladder has stalled; if so it counts a restart. */
+  due(lowest: number, sweeps: number): boolean {
+    if (lowest < this.#lowest) {
+      this.#lowest = lowest;
+      this.#improvedAt = sweeps;
+    }
+    if (sweeps - this.#improvedAt < RESTART_AFTER_SWEEPS) return false;
+    this.count++;
+    this.#lowest = Infinity;
+    this.#improvedAt = sweeps;
+    return true;
+  }
+}
+
 export interface PtStart {
   /** Key of each replica's random draws. */
   keys: Uint32Array;
