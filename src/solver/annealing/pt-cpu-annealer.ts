@@ -5,7 +5,10 @@ import type { EngineOptions } from './engine.js';
 import { PtRestarts, type PtSchedule, acceptSwap, ptSchedule, ptStart, ptStates } from './pt-schedule.js';
 
 const SPIN_TRIES_PER_EPOCH = 1 << 18;
-/** Sweeps between exact recomputations of a replica's fields: often enough that float drift stays far below any energy gap. */
+/**
+ * Sweeps between exact recomputations of a replica's fields: often enough that float drift stays far below any energy
+ * gap. Whole-number models skip them: their sums stay exact in doubles, and on G22 the recomputations took 13% of the time.
+ */
 const RESYNC_SWEEPS = 64;
 /** Uphill moves of more than this many temperatures are never taken: e^-20 is below the draws' 2^-24 resolution. */
 const MAX_EXPONENT = 20;
@@ -29,6 +32,8 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
   readonly #atSlot: Int32Array;
   /** Per rung, e^(-Δ/T) for Δ = 0, 1, 2, …; null when energy changes need not be whole numbers, or the table would be long. */
   readonly #acceptance: (Float64Array | null)[];
+  /** Every field and coupling is a whole number, so incremental sums never drift. */
+  readonly #integral: boolean;
   readonly #seed: number;
   #round = 0;
   #resyncedAt = 0;
@@ -50,6 +55,7 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
     this.#energy = new Float64Array(replicas);
     this.#atSlot = Int32Array.from({ length: replicas }, (_, k) => k);
     const integral = isIntegral(model);
+    this.#integral = integral;
     this.#acceptance = Array.from(schedule.temperatures, (T) => {
       const length = Math.ceil(MAX_EXPONENT * T) + 1;
       return integral && length <= MAX_TABLE ? Float64Array.from({ length }, (_, delta) => Math.exp(-delta / T)) : null;
@@ -92,7 +98,7 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
     let lowest = Infinity;
     for (let r = 0; r < replicas; r++) lowest = Math.min(lowest, this.#energy[r]!);
     if (this.#restarts.due(lowest, this.sweeps)) this.#restart();
-    if (this.sweeps - this.#resyncedAt < RESYNC_SWEEPS) return;
+    if (this.#integral || this.sweeps - this.#resyncedAt < RESYNC_SWEEPS) return;
     this.#resyncedAt = this.sweeps;
     for (let r = 0; r < replicas; r++) this.#resync(r);
   }
