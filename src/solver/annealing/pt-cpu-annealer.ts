@@ -2,10 +2,13 @@ import { type BinaryModel, isIntegral, localFields, modelEnergy } from './binary
 import { hashRow, hashUniform, hashUniformFrom } from './counter-hash.js';
 import { CpuAnnealer } from './cpu-annealer.js';
 import type { EngineOptions } from './engine.js';
-import { type PtSchedule, acceptSwap, ptSchedule, ptStart } from './pt-schedule.js';
+import { PtRestarts, type PtSchedule, acceptSwap, ptSchedule, ptStart, ptStates } from './pt-schedule.js';
 
 const SPIN_TRIES_PER_EPOCH = 1 << 18;
-/** Sweeps between exact recomputations of a replica's fields: often enough that float drift stays far below any energy gap. */
+/**
+ * Sweeps between exact recomputations of a replica's fields: often enough that float drift stays far below any energy
+ * gap. Whole-number models skip them: their sums stay exact in doubles, and on G22 the recomputations took 13% of the time.
+ */
 const RESYNC_SWEEPS = 64;
 /** Uphill moves of more than this many temperatures are never taken: e^-20 is below the draws' 2^-24 resolution. */
 const MAX_EXPONENT = 20;
@@ -29,8 +32,12 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
   readonly #atSlot: Int32Array;
   /** Per rung, e^(-Δ/T) for Δ = 0, 1, 2, …; null when energy changes need not be whole numbers, or the table would be long. */
   readonly #acceptance: (Float64Array | null)[];
+  /** Every field and coupling is a whole number, so incremental sums never drift. */
+  readonly #integral: boolean;
+  readonly #seed: number;
   #round = 0;
   #resyncedAt = 0;
+  readonly #restarts = new PtRestarts();
 
   constructor(model: BinaryModel, options: EngineOptions) {
     const { n } = model;
@@ -39,6 +46,7 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
     super(new Uint8Array(n), replicas);
     this.#model = model;
     this.#schedule = schedule;
+    this.#seed = options.seed;
     const start = ptStart(options.seed, replicas, n);
     this.#keys = start.keys;
     this.#exchangeKey = start.exchangeKey;
@@ -47,6 +55,7 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
     this.#energy = new Float64Array(replicas);
     this.#atSlot = Int32Array.from({ length: replicas }, (_, k) => k);
     const integral = isIntegral(model);
+    this.#integral = integral;
     this.#acceptance = Array.from(schedule.temperatures, (T) => {
       const length = Math.ceil(MAX_EXPONENT * T) + 1;
       return integral && length <= MAX_TABLE ? Float64Array.from({ length }, (_, delta) => Math.exp(-delta / T)) : null;
@@ -86,9 +95,22 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
       }
       this.#round++;
     }
-    if (this.sweeps - this.#resyncedAt < RESYNC_SWEEPS) return;
+    let lowest = Infinity;
+    for (let r = 0; r < replicas; r++) lowest = Math.min(lowest, this.#energy[r]!);
+    if (this.#restarts.due(lowest, this.sweeps)) this.#restart();
+    if (this.#integral || this.sweeps - this.#resyncedAt < RESYNC_SWEEPS) return;
     this.#resyncedAt = this.sweeps;
     for (let r = 0; r < replicas; r++) this.#resync(r);
+  }
+
+  /** Every replica starts again from a random state of its own; the best found so far stays. */
+  #restart(): void {
+    const { n } = this.#model;
+    const states = ptStates(this.#seed, this.#schedule.replicas, n, this.#restarts.count);
+    for (let r = 0; r < this.#schedule.replicas; r++) {
+      this.#x[r]!.set(states.subarray(r * n, (r + 1) * n));
+      this.#resync(r);
+    }
   }
 
   /** Recomputes fields and energy from scratch, shedding the rounding of many float updates. */
@@ -114,7 +136,7 @@ export class PtCpuAnnealer extends CpuAnnealer<Uint8Array> {
       const delta = up ? f[i]! : -f[i]!;
       if (delta > 0) {
         const chance = table === null ? Math.exp(-delta * beta) : delta < table.length ? table[delta]! : 0;
-        if (hashUniformFrom(row, i) >= chance) continue;
+        if (chance === 0 || hashUniformFrom(row, i) >= chance) continue;
       }
       x[i] = up ? 1 : 0;
       energy += delta;

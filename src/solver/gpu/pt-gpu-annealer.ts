@@ -1,6 +1,6 @@
 import type { BinaryModel } from '../annealing/binary-model.js';
 import type { AnnealingEngine, EngineOptions } from '../annealing/engine.js';
-import { type PtSchedule, ptSchedule, ptStart } from '../annealing/pt-schedule.js';
+import { PtRestarts, type PtSchedule, ptSchedule, ptStart, ptStates } from '../annealing/pt-schedule.js';
 import { type Copy, type Dispatch, bindAll, compilePipelines, dispatchAndRead, storageBuffer, submitAndRead, uniformBuffer } from './gpu-buffers.js';
 import type { GpuContext } from './gpu-context.js';
 import { PT_BYTES_PER_VARIABLE, PT_WORKGROUP, ptFixedBytes, ptWgsl } from './pt-kernels.js';
@@ -28,6 +28,9 @@ export class PtGpuAnnealer implements AnnealingEngine {
   readonly #layout: GPUBindGroupLayout;
   #pipelines!: Record<(typeof ENTRY_POINTS)[number], GPUComputePipeline>;
   #best: number[] = [];
+  readonly #seed: number;
+  /** Restarts of all replicas at once, when the lowest energy of all ladders stalls. */
+  readonly #restarts = new PtRestarts();
   #energies = new Float32Array(0);
   #control = new Uint32Array(0);
 
@@ -39,6 +42,7 @@ export class PtGpuAnnealer implements AnnealingEngine {
     this.#ctx = ctx;
     this.device = ctx.description;
     this.#model = model;
+    this.#seed = options.seed;
     this.#schedule = ptSchedule(model, options.replicas, TRIES_PER_EPOCH[ctx.software ? 'software' : 'hardware']);
     const { replicas: R, rungs: L, temperatures } = this.#schedule;
     const m = model.cols.length;
@@ -108,8 +112,18 @@ export class PtGpuAnnealer implements AnnealingEngine {
   }
 
   async epoch(): Promise<void> {
+    // Decided on the last epoch's energies as the CPU does, but only now, so that between epochs the states and
+    // energies a snapshot reads still belong together.
+    const lowest = Math.min(...this.#energies.subarray(0, this.#schedule.replicas));
+    if (this.#restarts.due(lowest, this.sweeps)) this.#restart();
     await this.#run(this.#schedule.roundsPerEpoch);
     this.sweeps += this.#schedule.roundsPerEpoch * this.#schedule.sweepsPerRound;
+  }
+
+  /** New random states for every replica; the init pass of the run that follows derives their fields and energies. */
+  #restart(): void {
+    const states = ptStates(this.#seed, this.#schedule.replicas, this.#model.n, this.#restarts.count);
+    this.#ctx.device.queue.writeBuffer(this.#buffers.spins, 0, Uint32Array.from(states));
   }
 
   /** Every replica's current state and energy as the GPU holds them (tests compare them with the CPU's scoring). */
