@@ -3,16 +3,18 @@ import { pipeline } from 'node:stream/promises';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { sortKeysDeep } from '../core/canonical.js';
+import { canonicalJson, sortKeysDeep } from '../core/canonical.js';
 import { SingleFlight } from '../core/single-flight.js';
 import type { JobEvent } from '../core/event.js';
 import type { JobStatus } from '../core/job.js';
-import { readEventPage } from './event-page.js';
+import { readCanonicalPage, readEventPage, type CanonicalPage } from './event-page.js';
 import type { Database } from './schema.js';
 
 export interface StoredEvent {
   event: JobEvent;
   hash: string;
+  /** `canonicalJson(event)`, when the caller has it already (it hashed it: `chainLink`); else the store computes it. */
+  canonical?: string;
 }
 
 /** A job row's running state after a batch, written in the same transaction as the batch's events. */
@@ -47,6 +49,7 @@ export class EventStore {
   readonly #db: Kysely<Database>;
   readonly #copyPool: pg.Pool | undefined;
   readonly #pages = new SingleFlight<readonly JobEvent[]>();
+  readonly #canonicalPages = new SingleFlight<CanonicalPage>();
   readonly #latest = new SingleFlight<JobEvent | undefined>();
   #queries = 0;
 
@@ -126,7 +129,7 @@ export class EventStore {
       const fenced = fencedOf(updated);
       const stored = fenced.size === 0 ? events : events.filter(({ event }) => !fenced.has(event.jobId));
       if (stored.length > 0) {
-        const copy = client.query(copyFrom('copy events (job_id, seq, type, at, event, raw, hash) from stdin'));
+        const copy = client.query(copyFrom('copy events (job_id, seq, type, at, event, raw, hash, canonical) from stdin'));
         await pipeline(Readable.from([copyRows(stored)]), copy);
       }
       await client.query('commit');
@@ -183,7 +186,18 @@ export class EventStore {
     });
   }
 
-  /** Store queries `read` and `latest` have made, shared ones counted once. */
+  /**
+   * The canonical lines (each ending in a newline) of the events `read` would return with their raw messages:
+   * the bytes their hashes cover, as the canonical export sends them. Shared while in flight, like `read`.
+   */
+  readCanonical(jobId: string, afterSeq: number, limit: number): Promise<CanonicalPage> {
+    return this.#canonicalPages.run(`${jobId}\0${afterSeq}\0${limit}`, () => {
+      this.#queries++;
+      return readCanonicalPage(this.#db, jobId, afterSeq, limit);
+    });
+  }
+
+  /** Store queries `read`, `readCanonical` and `latest` have made, shared ones counted once. */
   get queries(): number {
     return this.#queries;
   }
@@ -235,7 +249,7 @@ function fencedJobs(jobs: readonly JobStateUpdate[], updated: readonly { id: str
 }
 
 /**
- * One statement per chunk with seven array parameters, unnested server-side: Postgres parses a few
+ * One statement per chunk with eight array parameters, unnested server-side: Postgres parses a few
  * large arrays far faster than thousands of individual bind parameters (see test/bench/store.ts).
  */
 interface EventRow {
@@ -246,19 +260,21 @@ interface EventRow {
   body: string;
   raw: string | null;
   hash: string;
+  canonical: string;
 }
 
 /** The stored form: the canonical event without its raw upstream message, which has a column of its own. */
-function toRow({ event, hash }: StoredEvent): EventRow {
-  const { source, ...canonical } = event;
+function toRow({ event, hash, canonical }: StoredEvent): EventRow {
+  const { source, ...body } = event;
   return {
     jobId: event.jobId,
     seq: event.seq,
     type: event.type,
     at: event.at,
-    body: JSON.stringify(source ? { ...canonical, source: { provider: source.provider } } : canonical),
+    body: JSON.stringify(source ? { ...body, source: { provider: source.provider } } : body),
     raw: source?.raw === undefined ? null : JSON.stringify(source.raw),
     hash,
+    canonical: canonical ?? canonicalJson(event),
   };
 }
 
@@ -272,7 +288,7 @@ function copyRows(events: StoredEvent[]): string {
   let text = '';
   for (const stored of events) {
     const row = toRow(stored);
-    text += `${[row.jobId, row.seq, row.type, row.at, row.body, row.raw, row.hash].map(copyField).join('\t')}\n`;
+    text += `${[row.jobId, row.seq, row.type, row.at, row.body, row.raw, row.hash, row.canonical].map(copyField).join('\t')}\n`;
   }
   return text;
 }
@@ -286,11 +302,12 @@ async function insertEvents(db: Kysely<Database>, events: StoredEvent[]): Promis
   const bodies = rows.map((r) => r.body);
   const raws = rows.map((r) => r.raw);
   const hashes = rows.map((r) => r.hash);
+  const canonicals = rows.map((r) => r.canonical);
   await sql`
-    insert into events (job_id, seq, type, at, event, raw, hash)
+    insert into events (job_id, seq, type, at, event, raw, hash, canonical)
     select * from unnest(
       ${jobIds}::text[], ${seqs}::int[], ${types}::text[], ${ats}::timestamptz[],
-      ${bodies}::jsonb[], ${raws}::jsonb[], ${hashes}::text[]
+      ${bodies}::jsonb[], ${raws}::jsonb[], ${hashes}::text[], ${canonicals}::text[]
     )
     on conflict (job_id, seq) do nothing`.execute(db);
 }
