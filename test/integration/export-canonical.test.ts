@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { encodeNerox } from '../../adapters/nerox/encode.js';
 import { canonicalJson } from '../../src/core/canonical.js';
 import type { JobEvent } from '../../src/core/event.js';
 import { STORE_PAGE } from '../../src/server/feed.js';
@@ -57,7 +58,7 @@ const lines = (seqs: number[]) => seqs.map((seq) => `${canonicalJson(event(seq))
 
 for (const kind of STORES) {
   describe(`canonical export of events recorded before and after migration 0005 (${kind})`, () => {
-    test('every line is the canonical JSON of its event, byte for byte; the kept bytes stop at a missing seq too', async () => {
+    test('every line is the canonical JSON of its event, byte for byte, and replay reads the same events; a missing seq stops both', async () => {
       const store = await openTestStore(kind);
       const handle = await openDatabase({ databaseUrl: store.env.DATABASE_URL ?? null, dataDir: store.env.BRIDGE_DATA_DIR ?? '' });
       let closed = false;
@@ -90,9 +91,19 @@ for (const kind of STORES) {
           assert.equal(await exported(bridge.http, BEFORE + 7), lines(range(BEFORE + 8, EVENTS)));
           const audit = await api(bridge.http, 'GET', `/bridge/v1/jobs/${JOB}/audit`, { key: TENANT_KEYS.acme });
           assert.equal(audit.body.intact, true);
+          // Replay and the dialects read parsed pages, from the kept bytes where a page has them all: the same events.
+          const sorted = (seq: number): JobEvent => JSON.parse(canonicalJson(event(seq)));
+          const nerox = await fetch(`${bridge.http}/bridge/v1/jobs/${JOB}/events?format=ndjson&dialect=nerox`, { headers: { authorization: `Bearer ${TENANT_KEYS.acme}` } });
+          assert.equal(await nerox.text(), range(1, EVENTS).map((seq) => `${encodeNerox(sorted(seq))}\n`).join(''));
+          for (const after of [0, BEFORE - 10, STORE_PAGE]) {
+            const page = await api(bridge.http, 'GET', `/bridge/v1/jobs/${JOB}/events?after=${after}&limit=1000`, { key: TENANT_KEYS.acme });
+            assert.deepEqual(page.body.events.map((e: JobEvent) => JSON.stringify(e)), range(after + 1, after + 1000).map((seq) => canonicalJson(event(seq))));
+          }
 
           await sql`delete from events where job_id = ${JOB} and seq = ${STORE_PAGE + 100}`.execute(bridge.bridge.database.db);
           assert.equal(await exported(bridge.http), lines(range(1, STORE_PAGE + 99)));
+          const stopped = await api(bridge.http, 'GET', `/bridge/v1/jobs/${JOB}/events?after=${STORE_PAGE}&limit=1000`, { key: TENANT_KEYS.acme });
+          assert.deepEqual(stopped.body.events.map((e: JobEvent) => e.seq), range(STORE_PAGE + 1, STORE_PAGE + 99));
         } finally {
           await bridge.close();
         }
