@@ -12,35 +12,8 @@ import type { Database } from './schema.js';
  * against 7 ms on the primary key). The page comes back as one JSON array (and one of raw messages), parsed
  * in one call each: per-row decoding in the driver and per-event JSON.parse calls cost more than Postgres's
  * aggregate (measured: 5.8 → 5.1 µs of bridge CPU per replayed event).
- *
- * Where every event of the page has its canonical bytes kept (migration 0005), the page is those joined
- * into one array: already key-sorted, so nothing is rebuilt, and Postgres joins text instead of writing
- * jsonb out (measured on a loaded machine: 14.1 → 11.5 µs per event read and Nerox-encoded, the same bridge
- * CPU). Parsing the raw messages along costs the bridge about what sorting the jsonb keys did.
  */
 export async function readEventPage(
-  db: Kysely<Database>,
-  jobId: string,
-  afterSeq: number,
-  limit: number,
-  withRaw: boolean,
-): Promise<readonly JobEvent[]> {
-  const kept = await keptBytes(db, jobId, afterSeq, limit, ',');
-  if (kept.rows === 0) return Object.freeze([]);
-  if (kept.kept < kept.rows) return readJsonbPage(db, jobId, afterSeq, limit, withRaw);
-  const stored = JSON.parse(`[${kept.text!}]`) as JobEvent[];
-  const events: JobEvent[] = [];
-  for (let i = 0; i < stored.length; i++) {
-    const event = stored[i]!;
-    if (event.seq !== afterSeq + 1 + i) break;
-    if (!withRaw && event.source) event.source = { provider: event.source.provider };
-    events.push(event);
-  }
-  return Object.freeze(events);
-}
-
-/** The page from the jsonb columns, for events recorded before migration 0005 kept their canonical bytes. */
-async function readJsonbPage(
   db: Kysely<Database>,
   jobId: string,
   afterSeq: number,
@@ -105,28 +78,10 @@ export interface CanonicalPage {
  * parsed events instead, which stops at the hole and yields the same bytes.
  */
 export async function readCanonicalPage(db: Kysely<Database>, jobId: string, afterSeq: number, limit: number): Promise<CanonicalPage> {
-  const row = await keptBytes(db, jobId, afterSeq, limit, '\n');
-  if (row.rows === 0) return { text: '', count: 0 };
-  // Seqs are unique, so as many rows as the range up to the last one means none is missing.
-  if (row.kept === row.rows && row.last === afterSeq + row.rows) return { text: `${row.text!}\n`, count: row.rows };
-  const events = await readJsonbPage(db, jobId, afterSeq, limit, true);
-  let text = '';
-  for (const event of events) text += `${JSON.stringify(event)}\n`;
-  return { text, count: events.length };
-}
-
-/** The page's kept canonical bytes joined by `separator`, with its row count, how many have them and the last seq. */
-async function keptBytes(
-  db: Kysely<Database>,
-  jobId: string,
-  afterSeq: number,
-  limit: number,
-  separator: string,
-): Promise<{ text: string | null; rows: number; kept: number; last: number | null }> {
   const row = await db
     .selectFrom('events')
     .select([
-      sql<string | null>`string_agg(canonical, ${separator} order by seq)`.as('text'),
+      sql<string | null>`string_agg(canonical, E'\\n' order by seq)`.as('text'),
       sql<number>`count(*)::int`.as('rows'),
       sql<number>`count(canonical)::int`.as('kept'),
       sql<number | null>`max(seq)`.as('last'),
@@ -134,6 +89,12 @@ async function keptBytes(
     .where('job_id', '=', jobId)
     .where('seq', '>', afterSeq)
     .where('seq', '<=', afterSeq + limit)
-    .executeTakeFirstOrThrow();
-  return row;
+    .executeTakeFirst();
+  if (!row || row.rows === 0) return { text: '', count: 0 };
+  // Seqs are unique, so as many rows as the range up to the last one means none is missing.
+  if (row.kept === row.rows && row.last === afterSeq + row.rows) return { text: `${row.text!}\n`, count: row.rows };
+  const events = await readEventPage(db, jobId, afterSeq, limit, true);
+  let text = '';
+  for (const event of events) text += `${JSON.stringify(event)}\n`;
+  return { text, count: events.length };
 }
