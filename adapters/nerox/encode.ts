@@ -20,7 +20,9 @@ export function encodeNerox(event: JobEvent): string {
   if (PROGRESS_TYPES.has(event.type)) {
     const extra = leftovers(event, PROGRESS_KEYS);
     if (event.type !== 'progress') extra.type = event.type;
-    const progress: NeroxProgress = compact({
+    // Members the event lacks stay undefined, which JSON.stringify leaves out: deleting them (`compact`) would
+    // turn every replayed message into a slow dictionary-mode object.
+    const progress: NeroxProgress = {
       type: 'progress' as const,
       iteration: event.iteration,
       energy: event.objective,
@@ -29,7 +31,7 @@ export function encodeNerox(event: JobEvent): string {
       temperature: event.temperature,
       timestamp: event.at,
       x_bridge: extra,
-    });
+    };
     return JSON.stringify(progress);
   }
   if (event.type === 'completed') {

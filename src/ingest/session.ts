@@ -4,7 +4,7 @@ import { statusAfterEvent, type Job, type JobStatus } from '../core/job.js';
 import type { EventSink } from '../core/provider.js';
 import type { Hub } from '../hub/hub.js';
 import type { JobStateUpdate } from '../store/event-store.js';
-import { chainHash } from '../store/event-chain.js';
+import { chainLink } from '../store/event-chain.js';
 import type { AppendOutcome, EventWriter } from '../store/event-writer.js';
 import { instruments, since } from '../telemetry/metrics.js';
 import { tracer, trace, SpanKind, type Context } from '../telemetry/tracing.js';
@@ -101,7 +101,8 @@ export class IngestSession implements EventSink {
       at: canonicalTime(fields.at, new Date()),
     });
     if (typeof event.iteration === 'number') this.#iteration = event.iteration;
-    this.#hash = chainHash(this.#hash, event);
+    const stored = chainLink(this.#hash, event);
+    this.#hash = stored.hash;
     this.#seq = event.seq;
     this.#status = statusAfterEvent(this.#status, event.type);
     const terminal = isTerminal(event.type);
@@ -118,7 +119,7 @@ export class IngestSession implements EventSink {
     const publishContext = trace.setSpan(this.#traceContext, span);
     instruments.eventsIngested.add(1, { provider: this.job.provider });
     const sequenced = performance.now();
-    const written = this.#writer.append({ event, hash: this.#hash }, this.#stateUpdate(event, terminal), publishContext);
+    const written = this.#writer.append(stored, this.#stateUpdate(event, terminal), publishContext);
     if (limited) this.#onLimit();
     this.#lastPublish = written.then((outcome) => {
       if (outcome !== 'stored') {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Job } from '../core/job.js';
-import { chainHash } from '../store/event-chain.js';
-import { storedChain } from '../store/event-chain.js';
+import { canonicalJson } from '../core/canonical.js';
+import { hashOf, storedChain } from '../store/event-chain.js';
 import type { Database } from '../store/schema.js';
 
 export interface AuditReport {
@@ -18,7 +18,8 @@ export interface AuditReport {
  * Recomputes the job's chain, `hash = sha256(previous hash ‖ canonical JSON of the event)` as the ingest
  * computed it, over the stored events up to the job row's last seq (read before the walk, in the same
  * transaction as its events, so a running job's newer events cannot keep the walk going). Reports the
- * first seq that is missing or whose stored hash the chain does not reproduce. `expectedHead`, a hash
+ * first seq that is missing, whose stored hash the chain does not reproduce, or whose kept canonical bytes
+ * (what the canonical export sends) are not the event's. `expectedHead`, a hash
  * kept from an earlier look, must appear in the chain: that catches events deleted from the end.
  */
 export async function auditJob(db: Kysely<Database>, job: Job, expectedHead?: string): Promise<AuditReport> {
@@ -32,9 +33,15 @@ export async function auditJob(db: Kysely<Database>, job: Job, expectedHead?: st
       broken = { seq: expectedSeq, reason: `event ${expectedSeq} is missing` };
       break;
     }
-    const hash = chainHash(previous, link.event);
+    const canonical = canonicalJson(link.event);
+    const hash = hashOf(previous, canonical);
     if (hash !== link.hash || link.event.seq !== link.seq) {
       broken = { seq: link.seq, reason: `event ${link.seq} does not match its hash: the event or the hash was changed` };
+      break;
+    }
+    // The canonical export sends the kept bytes, not the event: they must be the event's, or a changed line would pass.
+    if (link.canonical !== null && link.canonical !== canonical) {
+      broken = { seq: link.seq, reason: `event ${link.seq}'s stored canonical bytes differ from the event: they were changed` };
       break;
     }
     if (hash === expectedHead) foundAt = link.seq;

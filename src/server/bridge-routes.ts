@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { invalid, type BridgeError } from '../core/errors.js';
 import { auditJob } from './audit.js';
 import { requireOwnJob, requireTenant, routeOptionsFor, type ServerContext } from './context.js';
-import { csv, ndjson } from './export.js';
-import { pagesAhead } from './feed.js';
+import { canonicalNdjson, csv, ndjson } from './export.js';
+import { canonicalPagesAhead, pagesAhead } from './feed.js';
 import { AuditReport, integerParam, Job, JobEvent, JobSummary } from './bridge-schemas.js';
 import { route } from './http.js';
 import { jobFilterOf } from './job-filter.js';
@@ -129,13 +129,12 @@ export function mountBridgeRoutes(ctx: ServerContext, db: Kysely<Database>): voi
     const job = await requireOwnJob(ctx, request);
     const { after = 0, format = 'json', dialect, limit = MAX_PAGE } = input.query();
     if (dialect !== undefined && format !== 'ndjson') throw invalid('dialect= is only available with format=ndjson');
-    if (format === 'ndjson' || format === 'csv') {
+    if (format === 'csv') return { status: 200, contentType: 'text/csv; charset=utf-8', stream: csv(pagesAhead(ctx.events, job.id, after)) };
+    if (format === 'ndjson') {
       const encode = dialect === undefined ? undefined : ctx.encoders.get(dialect);
       // Canonical lines are the audit record, raw upstream message included; dialects and CSV never show it.
-      const pages = pagesAhead(ctx.events, job.id, after, { withRaw: format === 'ndjson' && !encode });
-      return format === 'csv'
-        ? { status: 200, contentType: 'text/csv; charset=utf-8', stream: csv(pages) }
-        : { status: 200, contentType: 'application/x-ndjson', stream: ndjson(pages, encode) };
+      const stream = encode ? ndjson(pagesAhead(ctx.events, job.id, after), encode) : canonicalNdjson(canonicalPagesAhead(ctx.events, job.id, after));
+      return { status: 200, contentType: 'application/x-ndjson', stream };
     }
     const events = await ctx.events.read(job.id, after, limit);
     return {

@@ -1,5 +1,6 @@
 import type { JobEvent } from '../core/event.js';
 import type { Encoder } from '../hub/fanout.js';
+import type { CanonicalPage } from '../store/event-page.js';
 import { encodePage } from './feed.js';
 
 type Pages = AsyncIterable<readonly JobEvent[]>;
@@ -16,15 +17,13 @@ async function* linesPerPage(pages: Pages, line: (event: JobEvent) => string | n
   }
 }
 
-/**
- * Canonical events (keys sorted: each line is the bytes the event's hash covers), or a dialect's messages
- * when `encode` is given: the same encoder, and for a shared page the same encoding, as live and replay.
- */
-export async function* ndjson(pages: Pages, encode?: Encoder): AsyncGenerator<string> {
-  if (!encode) {
-    yield* linesPerPage(pages, (event) => JSON.stringify(event));
-    return;
-  }
+/** Canonical events, keys sorted: each line is the bytes the event's hash covers, as the store keeps them. */
+export async function* canonicalNdjson(pages: AsyncIterable<CanonicalPage>): AsyncGenerator<string> {
+  for await (const page of pages) if (page.text !== '') yield page.text;
+}
+
+/** A dialect's messages: the same encoder, and for a shared page the same encoding, as live and replay. */
+export async function* ndjson(pages: Pages, encode: Encoder): AsyncGenerator<string> {
   for await (const page of pages) {
     let chunk = '';
     for (const message of encodePage(page, encode)) if (message !== null) chunk += `${message}\n`;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, type JobEvent } from '../core/event.js';
 import type { Encoder, Joiner } from '../hub/fanout.js';
+import type { CanonicalPage } from '../store/event-page.js';
 import type { EventStore } from '../store/event-store.js';
 import { inSpan } from '../telemetry/tracing.js';
 import type { ServerContext } from './context.js';
@@ -47,23 +48,32 @@ const PAGES_AHEAD = 2;
  * result of the page before; what was read past a short page (the end, or a batch still committing) is
  * dropped, never sent. At most `ahead` + 1 pages are held. Without `source.raw` unless asked: no dialect sends it.
  */
-export async function* pagesAhead(
+export function pagesAhead(
   store: EventStore,
   jobId: string,
   after: number,
   { withRaw = false, ahead = PAGES_AHEAD }: { withRaw?: boolean; ahead?: number } = {},
 ): AsyncGenerator<readonly JobEvent[]> {
-  const reads: Promise<readonly JobEvent[]>[] = [];
+  return readAhead((from) => store.read(jobId, from, STORE_PAGE, { withRaw }), (page) => page.length, after, ahead);
+}
+
+/** The job's canonical lines after `after` (the canonical export), a store page at a time, read ahead as `pagesAhead`. */
+export function canonicalPagesAhead(store: EventStore, jobId: string, after: number): AsyncGenerator<CanonicalPage> {
+  return readAhead((from) => store.readCanonical(jobId, from, STORE_PAGE), (page) => page.count, after, PAGES_AHEAD);
+}
+
+async function* readAhead<P>(read: (after: number) => Promise<P>, eventsIn: (page: P) => number, after: number, ahead: number): AsyncGenerator<P> {
+  const reads: Promise<P>[] = [];
   let nextAfter = after;
   const readNext = () => {
-    reads.push(store.read(jobId, nextAfter, STORE_PAGE, { withRaw }));
+    reads.push(read(nextAfter));
     nextAfter += STORE_PAGE;
   };
   try {
     for (;;) {
       if (reads.length === 0) readNext();
       const page = await reads.shift()!;
-      const full = page.length === STORE_PAGE;
+      const full = eventsIn(page) === STORE_PAGE;
       if (full) while (reads.length < ahead) readNext();
       yield page;
       if (!full) return;

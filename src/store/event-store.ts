@@ -3,16 +3,18 @@ import { pipeline } from 'node:stream/promises';
 import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { sortKeysDeep } from '../core/canonical.js';
+import { canonicalJson, sortKeysDeep } from '../core/canonical.js';
 import { SingleFlight } from '../core/single-flight.js';
 import type { JobEvent } from '../core/event.js';
 import type { JobStatus } from '../core/job.js';
-import { readEventPage } from './event-page.js';
+import { readCanonicalPage, readEventPage, type CanonicalPage } from './event-page.js';
 import type { Database } from './schema.js';
 
 export interface StoredEvent {
   event: JobEvent;
   hash: string;
+  /** `canonicalJson(event)`, when the caller has it already (it hashed it: `chainLink`); else the store computes it. */
+  canonical?: string;
 }
 
 /** A job row's running state after a batch, written in the same transaction as the batch's events. */
@@ -39,6 +41,8 @@ export interface StoreBatch {
 }
 
 const ROWS_PER_INSERT = 1000;
+/** In the order of `EventRow`'s fields, which COPY and `unnestedRows` write. */
+const EVENT_COLUMNS = 'job_id, seq, type, at, event, raw, hash, canonical';
 /**
  * Batches up to this size are written in one statement; larger first attempts use COPY, whose rows cost less
  * (an array parameter escapes every quote of every event, COPY's text format almost nothing).
@@ -53,6 +57,7 @@ export class EventStore {
   readonly #db: Kysely<Database>;
   readonly #copyPool: pg.Pool | undefined;
   readonly #pages = new SingleFlight<readonly JobEvent[]>();
+  readonly #canonicalPages = new SingleFlight<CanonicalPage>();
   readonly #latest = new SingleFlight<JobEvent | undefined>();
   #queries = 0;
 
@@ -120,7 +125,7 @@ export class EventStore {
         returning jobs.id
       ),
       stored as (
-        insert into events (job_id, seq, type, at, event, raw, hash)
+        insert into events (${sql.raw(EVENT_COLUMNS)})
         ${unnestedRows(rows)}
         where e.job_id in (select id from updated) or not (e.job_id = any(${fenceable}::text[]))
         on conflict (job_id, seq) do nothing
@@ -176,7 +181,7 @@ export class EventStore {
       const fenced = fencedOf(updated);
       const stored = fenced.size === 0 ? rows : rows.filter((row) => !fenced.has(row.jobId));
       if (stored.length > 0) {
-        const copy = client.query(copyFrom('copy events (job_id, seq, type, at, event, raw, hash) from stdin'));
+        const copy = client.query(copyFrom(`copy events (${EVENT_COLUMNS}) from stdin`));
         await pipeline(Readable.from([copyRows(stored)]), copy);
       }
       await client.query('commit');
@@ -233,7 +238,18 @@ export class EventStore {
     });
   }
 
-  /** Store queries `read` and `latest` have made, shared ones counted once. */
+  /**
+   * The canonical lines (each ending in a newline) of the events `read` would return with their raw messages:
+   * the bytes their hashes cover, as the canonical export sends them. Shared while in flight, like `read`.
+   */
+  readCanonical(jobId: string, afterSeq: number, limit: number): Promise<CanonicalPage> {
+    return this.#canonicalPages.run(`${jobId}\0${afterSeq}\0${limit}`, () => {
+      this.#queries++;
+      return readCanonicalPage(this.#db, jobId, afterSeq, limit);
+    });
+  }
+
+  /** Store queries `read`, `readCanonical` and `latest` have made, shared ones counted once. */
   get queries(): number {
     return this.#queries;
   }
@@ -292,19 +308,21 @@ interface EventRow {
   body: string;
   raw: string | null;
   hash: string;
+  canonical: string;
 }
 
 /** The stored form: the canonical event without its raw upstream message, which has a column of its own. */
-function toRow({ event, hash }: StoredEvent): EventRow {
-  const { source, ...canonical } = event;
+function toRow({ event, hash, canonical }: StoredEvent): EventRow {
+  const { source, ...body } = event;
   return {
     jobId: event.jobId,
     seq: event.seq,
     type: event.type,
     at: event.at,
-    body: JSON.stringify(source ? { ...canonical, source: { provider: source.provider } } : canonical),
+    body: JSON.stringify(source ? { ...body, source: { provider: source.provider } } : body),
     raw: source?.raw === undefined ? null : JSON.stringify(source.raw),
     hash,
+    canonical: canonical ?? canonicalJson(event),
   };
 }
 
@@ -317,13 +335,13 @@ function copyField(value: string | number | null): string {
 function copyRows(rows: EventRow[]): string {
   let text = '';
   for (const row of rows) {
-    text += `${[row.jobId, row.seq, row.type, row.at, row.body, row.raw, row.hash].map(copyField).join('\t')}\n`;
+    text += `${[row.jobId, row.seq, row.type, row.at, row.body, row.raw, row.hash, row.canonical].map(copyField).join('\t')}\n`;
   }
   return text;
 }
 
 /**
- * The events as the rows of a select (`e`), from seven array parameters unnested server-side: Postgres parses a
+ * The events as the rows of a select (`e`), from eight array parameters unnested server-side: Postgres parses a
  * few large arrays far faster than thousands of individual bind parameters (see test/bench/store.ts).
  */
 function unnestedRows(rows: EventRow[]): RawBuilder<unknown> {
@@ -331,12 +349,12 @@ function unnestedRows(rows: EventRow[]): RawBuilder<unknown> {
     select * from unnest(
       ${rows.map((r) => r.jobId)}::text[], ${rows.map((r) => r.seq)}::int[], ${rows.map((r) => r.type)}::text[],
       ${rows.map((r) => r.at)}::timestamptz[], ${rows.map((r) => r.body)}::jsonb[], ${rows.map((r) => r.raw)}::jsonb[],
-      ${rows.map((r) => r.hash)}::text[]
-    ) as e(job_id, seq, type, at, event, raw, hash)`;
+      ${rows.map((r) => r.hash)}::text[], ${rows.map((r) => r.canonical)}::text[]
+    ) as e(job_id, seq, type, at, event, raw, hash, canonical)`;
 }
 
 async function insertEvents(db: Kysely<Database>, rows: EventRow[]): Promise<void> {
-  await sql`insert into events (job_id, seq, type, at, event, raw, hash) ${unnestedRows(rows)} on conflict (job_id, seq) do nothing`.execute(db);
+  await sql`insert into events (${sql.raw(EVENT_COLUMNS)}) ${unnestedRows(rows)} on conflict (job_id, seq) do nothing`.execute(db);
 }
 
 /** The job columns a batch sets only when its update carries them (a null among them is written as null). */
@@ -348,7 +366,7 @@ function optionalColumns(job: JobStateUpdate): string {
 
 function bytesOf(rows: readonly EventRow[]): number {
   let bytes = 0;
-  for (const row of rows) bytes += row.body.length + (row.raw?.length ?? 0);
+  for (const row of rows) bytes += row.body.length + (row.raw?.length ?? 0) + row.canonical.length;
   return bytes;
 }
 

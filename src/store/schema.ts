@@ -60,6 +60,11 @@ export interface EventsTable {
   at: Timestamp;
   event: Json;
   raw: NullableJson;
+  /**
+   * The event's canonical JSON, raw message included: the bytes `hash` covers and the canonical export's line.
+   * Null for events recorded before migration 0005, whose bytes are rebuilt from `event` and `raw`.
+   */
+  canonical: ColumnType<string | null, string | null | undefined, string | null>;
   /** sha256(prev_hash ‖ canonical event bytes), hex: the per-job tamper-evident chain. */
   hash: string;
   recorded_at: Generated<Date>;

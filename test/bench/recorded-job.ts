@@ -1,10 +1,11 @@
 /**
  * A long recorded Nerox job, as the ingest session would have stored it from the Nerox simulator: progress
- * events with their upstream message as `source.raw`, keys sorted, hash-chained, and a `completed` at the end.
+ * events with their upstream message as `source.raw`, keys sorted, hash-chained (canonical bytes kept, as the
+ * ingest hands them to the store), and a `completed` at the end.
  */
 import { storable } from '../../src/core/canonical.js';
 import type { JobEvent } from '../../src/core/event.js';
-import { chainHash } from '../../src/store/event-chain.js';
+import { chainLink } from '../../src/store/event-chain.js';
 import { EventStore, type StoredEvent } from '../../src/store/event-store.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
 
@@ -41,9 +42,9 @@ export async function recordJob(handle: DatabaseHandle, jobId: string, total: nu
   for (let from = 1; from <= total; from += BATCH) {
     const events: StoredEvent[] = [];
     for (let seq = from; seq < from + BATCH && seq <= total; seq++) {
-      const event = neroxEvent(jobId, seq, total);
-      hash = chainHash(hash, event);
-      events.push({ event, hash });
+      const stored = chainLink(hash, neroxEvent(jobId, seq, total));
+      hash = stored.hash;
+      events.push(stored);
     }
     const last = events[events.length - 1]!.event.seq;
     await store.append(

@@ -50,6 +50,17 @@ for (const kind of STORES) describe(`the verifiable record: GET /bridge/v1/jobs/
     assert.equal(report.intact, false);
   });
 
+  test('the kept canonical bytes (what the export sends) changed by hand break the chain at that seq; without them it verifies', async () => {
+    const job = await finishedJob();
+    await sql`update events set canonical = null where job_id = ${job.id}`.execute(db());
+    assert.equal((await client.jobs.verify(job.id)).intact, true, 'events recorded before the bytes were kept');
+    await sql`update events set canonical = '{"forged":true}' where job_id = ${job.id} and seq = 4`.execute(db());
+    const report = await client.jobs.verify(job.id);
+    assert.equal(report.intact, false);
+    assert.equal(report.broken_at, 4);
+    assert.match(report.reason!, /event 4's stored canonical bytes differ from the event/);
+  });
+
   test('deleting the last event fails; with the job row rewritten to match, only the kept head catches it', async () => {
     const job = await finishedJob();
     await sql`delete from events where job_id = ${job.id} and seq = ${job.lastSeq}`.execute(db());

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
+import { canonicalJson } from '../../src/core/canonical.js';
 import { chainHash } from '../../src/store/event-chain.js';
 import { api, openTestStore, startTestBridge, TENANT_KEYS, type StoreHandle, type TestBridge } from '../helpers/bridge.js';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -194,10 +195,12 @@ describe('optbridge CLI against a real bridge', () => {
     for (const event of events) {
       const forged = event.seq === 2 ? { ...event, stage: 'forged' } : event;
       hash = chainHash(hash, forged);
-      // The stored form keeps the raw upstream message in a column of its own (the built-in solver has none).
+      // The stored form keeps the raw upstream message in a column of its own (the built-in solver has none),
+      // and the canonical bytes the export sends in another.
       const { source, ...rest } = forged;
       const body = source ? { ...rest, source: { provider: source.provider } } : rest;
-      await sql`update events set event = ${JSON.stringify(body)}::jsonb, hash = ${hash} where job_id = ${id} and seq = ${event.seq}`.execute(db);
+      await sql`update events set event = ${JSON.stringify(body)}::jsonb, canonical = ${canonicalJson(forged)}, hash = ${hash}
+        where job_id = ${id} and seq = ${event.seq}`.execute(db);
     }
     await sql`update jobs set last_hash = ${hash} where id = ${id}`.execute(db);
     assert.equal((await cli('verify', id)).code, 0, 'a consistent rewrite passes the chain alone');

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { canonicalJson, MAX_NESTING, storable, TOO_DEEP } from '../../src/core/canonical.js';
 import { chainHash } from '../../src/store/event-chain.js';
 import { canonicalTime, type JobEvent } from '../../src/core/event.js';
@@ -11,6 +12,30 @@ test('canonical JSON sorts keys at every depth and drops undefined', () => {
 test('numbers use the shortest round-trip form and non-finite numbers are refused', () => {
   assert.equal(canonicalJson([0.1 + 0.2, 1e21, -0, 5]), '[0.30000000000000004,1e+21,0,5]');
   assert.throws(() => canonicalJson({ x: Number.NaN }), /non-finite/);
+});
+
+/** Canonical JSON written out key by key, as the spec reads: what the native serialiser's fast path must match. */
+function spelledOut(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : spelledOut(item))).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  const fields = Object.keys(record).sort().filter((key) => record[key] !== undefined);
+  return `{${fields.map((key) => `${JSON.stringify(key)}:${spelledOut(record[key])}`).join(',')}}`;
+}
+
+test('canonical JSON of values already in canonical order (the native fast path) is the same bytes as spelled out', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      const bytes = spelledOut(value);
+      return canonicalJson(value) === bytes && canonicalJson(JSON.parse(bytes)) === bytes;
+    }),
+    { numRuns: 2000 },
+  );
+  // Integer-like keys enumerate first, in numeric order, which is not the sorted order.
+  assert.equal(canonicalJson({ 10: 'a', 2: 'b', x: 1 }), '{"10":"a","2":"b","x":1}');
+  // Not handed to toJSON: a Date is an object without keys, as it always was.
+  assert.equal(canonicalJson({ at: new Date(0), list: [undefined, 1] }), '{"at":{},"list":[null,1]}');
+  assert.throws(() => canonicalJson({ a: 1, b: Number.POSITIVE_INFINITY }), /non-finite/);
 });
 
 test('the hash chain depends on field values and on the previous hash, not on field order', () => {
