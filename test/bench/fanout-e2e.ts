@@ -3,7 +3,7 @@
  * same clients on a bare-uWS stand-in in the same run; then a connection storm on a running job, and where the
  * bridge's pipeline spends its time. `BENCH_FANOUT_SCALE` (e.g. 0.1) scales the client counts down for a quick run,
  * `BENCH_FANOUT_WINDOW_S` the steady window, `BENCH_FANOUT_PROCESSES` the client processes, `BENCH_FANOUT_ONLY`
- * (e.g. `1000x20,5000x20`) picks loads; BENCH_QUICK=1 or BENCH_FANOUT_ONLY leaves README alone.
+ * (e.g. `1000x20,5000x20`) picks loads (the README section then says which ran); BENCH_QUICK=1 leaves README alone.
  */
 import { cpus, loadavg } from 'node:os';
 import { freshPostgresDatabase } from '../helpers/services.js';
@@ -83,10 +83,11 @@ const stages = table(
 const report = [
   machineDescription(loadAtStart),
   `- ${PROCESSES} client processes (\`ws\`, every message JSON-parsed), steady window ${WINDOW_MS / 1000} s from 3 s after the last client connected, client scale ${SCALE}`,
+  ...(ONLY ? [`- loads run: ${ONLY.join(', ')} (BENCH_FANOUT_ONLY); the others were left out of this run`] : []),
   '- "client-limited": a client process was busier than 90 % of a core in the window, or not every offered message arrived, so that row measures the clients as much as the server',
   '',
   steady, '', 'Bridge ÷ stand-in, steady state:', '', ratios, '', 'Connection storm (already-connected clients only):', '', storm, '',
   "The bridge's pipeline stages over the whole run (its /metrics, histogram buckets interpolated):", '', stages,
 ].join('\n');
 console.log(report);
-if (process.env.BENCH_QUICK !== '1' && ONLY === undefined) await replaceSection('fanout-e2e', `Latest full run:\n\n${report}`);
+if (process.env.BENCH_QUICK !== '1') await replaceSection('fanout-e2e', `Latest full run:\n\n${report}`);
