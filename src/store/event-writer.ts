@@ -1,5 +1,5 @@
 import type { JobEvent } from '../core/event.js';
-import { chainHash } from './event-chain.js';
+import { chainLink } from './event-chain.js';
 import type { EventStore, JobStateUpdate, StoredEvent } from './event-store.js';
 import { context, inSpan, trace, type Context, type Link } from '../telemetry/tracing.js';
 import { instruments, since } from '../telemetry/metrics.js';
@@ -247,11 +247,11 @@ export class EventWriter {
       ...(event.iteration !== undefined && { iteration: event.iteration }),
       error: { code: 'store_rejected', message: `the store refused event ${event.seq} for good (${reason}); the job was stopped` },
     };
-    const markerHash = chainHash(previous?.hash ?? '', marker);
-    const failedHash = chainHash(markerHash, failed);
+    const markerLink = chainLink(previous?.hash ?? '', marker);
+    const failedLink = chainLink(markerLink.hash, failed);
     const replacement = {
-      events: [{ event: marker, hash: markerHash }, { event: failed, hash: failedHash }],
-      jobs: [{ id: job.id, status: 'failed' as const, lastSeq: failed.seq, lastHash: failedHash, error: failed.error, finishedAt: failed.at, ...(job.epoch !== undefined && { epoch: job.epoch }) }],
+      events: [markerLink, failedLink],
+      jobs: [{ id: job.id, status: 'failed' as const, lastSeq: failed.seq, lastHash: failedLink.hash, error: failed.error, finishedAt: failed.at, ...(job.epoch !== undefined && { epoch: job.epoch }) }],
     };
     const bytes = Buffer.from(JSON.stringify(event));
     await this.#retrying(() => this.#store.quarantine({ jobId: event.jobId, seq: event.seq, bytes, error: cause.message }, replacement), () => false);
